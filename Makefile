@@ -1,0 +1,36 @@
+# Two commands: `make run` starts the app, `make test` runs the whole suite.
+# Each creates .venv and installs what it needs; nothing is installed by hand.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install system-deps bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the app on http://127.0.0.1:8501 (sample files are in sample_data/).
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py
+
+## Debian packages the tests use: chromium (browser test), LibreOffice (opens our reports).
+system-deps:
+	@bash scripts/system-deps.sh
+
+## Run the whole suite: rules cases, unit, property, app and browser tests.
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_batch.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

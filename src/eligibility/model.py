@@ -1,0 +1,171 @@
+"""The intake record and the small value types the engine reads.
+
+Dates may be partial (a year, a month or a day) and are closed intervals. Yes/no answers are
+three-valued: ``"yes"``, ``"no"`` or ``"unknown"``; a blank is ``"unknown"``, never ``"no"``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+YesNo = Literal["yes", "no", "unknown"]
+Precision = Literal["day", "month", "year"]
+
+FIELDS: tuple[str, ...] = (
+    "client_id",
+    "full_name",
+    "a_number",
+    "date_of_birth",
+    "nationality",
+    "mpp_enrolled",
+    "mpp_enrollment_date",
+    "current_country",
+    "entered_us_since_mpp",
+    "case_status",
+    "order_date",
+    "appeal_filed",
+    "other_case_pending",
+    "notes",
+)
+"""The canonical intake fields, in the order of an intake interview."""
+
+YES_NO_FIELDS = ("mpp_enrolled", "entered_us_since_mpp", "appeal_filed", "other_case_pending")
+DATE_FIELDS = ("date_of_birth", "mpp_enrollment_date", "order_date")
+COUNTRY_FIELDS = ("nationality", "current_country")
+TEXT_FIELDS = ("client_id", "full_name", "notes")
+IDENTIFYING_FIELDS = ("full_name", "a_number", "date_of_birth")
+"""Fields left out of a report meant for sharing."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to the day, the month or only the year: the closed interval [start, end].
+
+    >>> PartialDate.month(2019, 7)
+    PartialDate('2019-07')
+    >>> PartialDate.month(2019, 7).end
+    datetime.date(2019, 7, 31)
+    """
+
+    start: dt.date
+    end: dt.date
+    precision: Precision
+
+    @classmethod
+    def day(cls, value: dt.date) -> PartialDate:
+        return cls(value, value, "day")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> PartialDate:
+        last = calendar.monthrange(year, month)[1]
+        return cls(dt.date(year, month, 1), dt.date(year, month, last), "month")
+
+    @classmethod
+    def year(cls, year: int) -> PartialDate:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+
+    def __str__(self) -> str:
+        if self.precision == "day":
+            return self.start.isoformat()
+        if self.precision == "month":
+            return self.start.strftime("%Y-%m")
+        return f"{self.start.year:04d}"
+
+    def __repr__(self) -> str:
+        return f"PartialDate({str(self)!r})"
+
+
+class Localized(Protocol):
+    """Anything that renders itself in a language (a rules ``Text``, a country name)."""
+
+    def get(self, lang: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A template in every language plus its parameters; rendered on demand.
+
+    Parameters that are themselves localized (a country name) render in the same language.
+    """
+
+    template: Localized
+    params: tuple[tuple[str, Any], ...] = ()
+    id: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        """Render the message in ``lang``."""
+        values = {k: (v.get(lang) if hasattr(v, "get") else v) for k, v in self.params}
+        return self.template.get(lang).format(**values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True, slots=True)
+class DataIssue:
+    """A value that could not be read, or a fact about the data staff should check.
+
+    ``code`` is stable (for filters and translation); ``message`` renders in either language.
+    The field the issue concerns is treated as unknown; the row still gets a determination.
+    """
+
+    code: str
+    field: str | None
+    value: str
+    message: Message
+    row: int | None = None
+    column: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def at(self, row: int | None, column: str | None) -> DataIssue:
+        """Return this issue placed at a spreadsheet row and column."""
+        return DataIssue(self.code, self.field, self.value, self.message, row, column, self.severity)
+
+
+class IntakeRecord(BaseModel):
+    """One person's facts, in canonical form. Build it from raw cells with ``normalize.to_record``."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, extra="forbid")
+
+    client_id: str | None = None
+    full_name: str | None = None
+    a_number: str | None = None
+    date_of_birth: PartialDate | None = None
+    nationality: str | None = None
+    mpp_enrolled: YesNo = "unknown"
+    mpp_enrollment_date: PartialDate | None = None
+    current_country: str | None = None
+    entered_us_since_mpp: YesNo = "unknown"
+    case_status: str | None = None
+    order_date: PartialDate | None = None
+    appeal_filed: YesNo = "unknown"
+    other_case_pending: YesNo = "unknown"
+    notes: str | None = None
+    data_issues: tuple[Any, ...] = ()
+    """``DataIssue`` values found while reading this record."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize_a_number(cls, data: Any) -> Any:
+        """Normalise the A-number; an invalid one becomes a data issue, never an error."""
+        if isinstance(data, dict) and data.get("a_number") not in (None, ""):
+            from .normalize import normalize_a_number
+
+            value, issue = normalize_a_number(data["a_number"])
+            data = {**data, "a_number": value}
+            if issue is not None:
+                data["data_issues"] = (*data.get("data_issues", ()), issue)
+        return data
+
+    def facts(self) -> dict[str, str]:
+        """The canonical facts as display strings ("" for unknown)."""
+        out: dict[str, str] = {}
+        for name in FIELDS:
+            value = getattr(self, name)
+            out[name] = "" if value is None or value == "unknown" else str(value)
+        return out
