@@ -270,6 +270,24 @@ def combine(statuses: list[str], ruleset: RuleSet) -> str:
     return combination.otherwise
 
 
+def evaluate_element(element_id: str, record: IntakeRecord, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
+    """Evaluate one element; ``evaluate`` is the three of these plus the combination policy."""
+    if element_id == "subjected_to_mpp1":
+        return _subjected_to_mpp1(record, ruleset.enrollment, ruleset)
+    if element_id == "outside_us":
+        return _outside_us(record, ruleset.location, ruleset)
+    if element_id == "case_inactive":
+        return _case_inactive(record, ruleset.case_status, ruleset, as_of)
+    raise KeyError(element_id)
+
+
+def questions_for(elements: tuple[ElementResult, ...], outcome: str) -> tuple[Message, ...]:
+    """The questions that would settle every unknown element (none once the person is excluded)."""
+    if outcome == "not_member":
+        return ()
+    return tuple(q for e in elements if e.status == "unknown" for q in e.questions)
+
+
 def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Determination:
     """Screen one person against the certified class, as of ``as_of``.
 
@@ -286,9 +304,7 @@ def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Deter
         _case_inactive(record, ruleset.case_status, ruleset, as_of),
     )
     outcome = combine([e.status for e in elements], ruleset)
-    questions: tuple[Message, ...] = ()
-    if outcome != "not_member":
-        questions = tuple(q for e in elements if e.status == "unknown" for q in e.questions)
+    questions = questions_for(elements, outcome)
     notes = tuple(n for e in elements for n in e.notes)
     return Determination(
         outcome,

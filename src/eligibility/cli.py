@@ -1,0 +1,202 @@
+"""``eligibility``: the command line. It parses arguments, calls the library, prints one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .batch import missing_fields, screen_table
+from .engine import evaluate
+from .errors import EligibilityError
+from .io import Limits, read_table
+from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
+from .model import FIELDS
+from .normalize import Normalizer
+from .report import batch_csv, batch_workbook, screening_pdf
+from .rules import RuleSet, load_rules
+
+
+class UsageError(EligibilityError):
+    """A command-line mistake, reported as one sentence."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a date in the form YYYY-MM-DD') from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eligibility",
+        description="Screen people for the MPP 1.0 class in Immigrant Defenders Law Center v. Noem. "
+        "A screening aid, not legal advice.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--rules-dir", type=Path, help="folder holding mpp1_class.yaml (default: the bundled rules/)")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    screen = sub.add_parser("screen", help="screen every row of a CSV/XLSX/XLSM/XLS/ODS file")
+    screen.add_argument("input", type=Path, help="the client spreadsheet")
+    screen.add_argument("-o", "--output", type=Path, required=True, help="report to write: .xlsx or .csv")
+    screen.add_argument("--as-of", type=_date, default=None, help="screen as of this date (default: today)")
+    screen.add_argument("--sheet", help="sheet to read (default: the first non-empty visible sheet)")
+    screen.add_argument("--header-row", type=int, help="1-based row of the column headers (default: detected)")
+    screen.add_argument("--map", action="append", default=[], metavar='"HEADER=field"', help="read column HEADER as field (repeatable; empty field ignores the column)")
+    screen.add_argument("--mapping-file", type=Path, help="a saved mapping profile (YAML)")
+    screen.add_argument("--save-mapping", type=Path, help="save the mapping used as a profile for the next export")
+    screen.add_argument("--date-order", choices=("mdy", "dmy"), help="day/month order for dates like 3/4/2020 in every date column")
+    screen.add_argument("--lang", choices=("en", "es"), default="en", help="language of reasons, questions and report texts")
+    screen.add_argument("--for-sharing", action="store_true", help="leave out names, A-numbers, dates of birth and notes")
+
+    person = sub.add_parser("person", help="screen one person from field=value pairs")
+    person.add_argument("facts", nargs="*", metavar="field=value", help=f"fields: {', '.join(FIELDS)}")
+    person.add_argument("--as-of", type=_date, default=None)
+    person.add_argument("--lang", choices=("en", "es"), default="en")
+    person.add_argument("--pdf", type=Path, help="also write the screening record as a PDF")
+
+    template = sub.add_parser("template", help="write the blank intake template workbook")
+    template.add_argument("-o", "--output", type=Path, required=True)
+    template.add_argument("--lang", choices=("en", "es"), default="en")
+
+    rules = sub.add_parser("rules", help="show or test the rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    show = rules_sub.add_parser("show", help="print the class definition and elements with citations")
+    show.add_argument("--lang", choices=("en", "es"), default="en")
+    rules_sub.add_parser("test", help="run the YAML rule cases and report pass/fail per case")
+    return parser
+
+
+def _screen(args: argparse.Namespace, ruleset: RuleSet) -> int:
+    suffix = args.output.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f'The output must end in .xlsx or .csv, not "{args.output.name}".')
+    if not args.output.parent.exists():
+        raise UsageError(f'The folder "{args.output.parent}" does not exist.')
+    table = read_table(args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
+    mapping = suggest_mapping(table.headers)
+    overrides: dict[str, str | None] = {}
+    if args.mapping_file:
+        overrides.update(load_profile(args.mapping_file))
+    overrides.update(parse_map_options(args.map))
+    if overrides:
+        mapping = apply_overrides(mapping, overrides)
+    orders = dict.fromkeys(("date_of_birth", "mpp_enrollment_date", "order_date"), args.date_order) if args.date_order else None
+    as_of = args.as_of or dt.date.today()
+    result = screen_table(table, ruleset, as_of=as_of, mapping=mapping, date_orders=orders, lang=args.lang)
+    if suffix == ".xlsx":
+        batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output)
+    else:
+        args.output.write_bytes(batch_csv(result, redact=args.for_sharing))
+    if args.save_mapping:
+        args.save_mapping.write_text(dump_profile(mapping, args.input.stem), encoding="utf-8")
+    counts = result.counts()
+    parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("likely_member", "needs_review", "needs_info", "not_member"))
+    print(f"Screened {len(result)} rows of {table.source} as of {as_of} (rules {ruleset.version}): {parts}.")
+    missing = missing_fields(mapping)
+    if missing:
+        print(f"No column was read as: {', '.join(missing)} (those facts are unknown on every row; use --map).")
+    issues = len(result.issues)
+    if issues:
+        print(f"{issues} data issue(s) flagged; see the data_issues column.")
+    print(f"Wrote {args.output}")
+    return 0
+
+
+def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
+    raw: dict[str, str] = {}
+    for fact in args.facts:
+        name, sep, value = fact.partition("=")
+        if not sep or name not in FIELDS:
+            raise UsageError(f'"{fact}" is not field=value with a field from: {", ".join(FIELDS)}.')
+        raw[name] = value
+    record = Normalizer(ruleset).to_record(raw)
+    det = evaluate(record, ruleset, as_of=args.as_of or dt.date.today())
+    lang = args.lang
+    print(f"{det.label(lang)} ({det.outcome})")
+    for element in det.elements:
+        print(f"  {element.element_id}: {element.status} - {element.reason(lang)}")
+    for question in det.questions:
+        print(f"  ? {question.text(lang)}")
+    for note in det.notes:
+        print(f"  note: {note.text(lang)}")
+    for issue in det.data_issues:
+        print(f"  data issue: {issue.message.text(lang)}")
+    print(f"  as of {det.as_of}, rules {det.rules_version} ({det.rules_hash[:12]})")
+    if args.pdf:
+        args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang))
+        print(f"Wrote {args.pdf}")
+    return 0
+
+
+def _rules_show(args: argparse.Namespace, ruleset: RuleSet) -> int:
+    rules, lang = ruleset.rules, args.lang
+    print(f"{rules.case.name}, {rules.case.court}, {rules.case.docket}")
+    print(f"Rules version {ruleset.version}, hash {ruleset.hash}")
+    print(f"\nClass definition ({rules.case.citation}):\n  \"{' '.join(rules.class_definition.split())}\"")
+    for letter, element in zip("abc", rules.elements, strict=True):
+        print(f"\n({letter}) {element.id}: \"{element.words}\"")
+        print(f"    citation: {' '.join(element.citation.split())}")
+        print(f"    {' '.join(element.explanation.get(lang).split())}")
+    print(f"\nCombination: {'; '.join(f'any {r.if_any_element_is} -> {r.outcome}' for r in rules.combination.rules)}; otherwise {rules.combination.otherwise}")
+    return 0
+
+
+def _rules_test(ruleset: RuleSet) -> int:
+    from .cases import run_all
+
+    results = run_all(ruleset)
+    failed = 0
+    for result in results:
+        mark = "PASS" if result.passed else "FAIL"
+        print(f"{mark}  {result.case.file}: {result.case.name}")
+        for failure in result.failures:
+            print(f"        {failure}")
+        failed += not result.passed
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 rule cases failed or unexpected error, 2 user error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        ruleset = load_rules(args.rules_dir)
+        if args.command == "screen":
+            return _screen(args, ruleset)
+        if args.command == "person":
+            return _person(args, ruleset)
+        if args.command == "template":
+            from .template import template_workbook
+
+            args.output.write_bytes(template_workbook(args.lang))
+            print(f"Wrote {args.output}")
+            return 0
+        if args.rules_command == "show":
+            return _rules_show(args, ruleset)
+        return _rules_test(ruleset)
+    except EligibilityError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except OSError as error:
+        print(f"error: {error.strerror or error} ({error.filename or ''})".replace(" ()", ""), file=sys.stderr)
+        return 2
+    except Exception as error:  # never a traceback for a user; --debug shows it
+        if args.debug:
+            raise
+        print(f"error: unexpected problem ({error.__class__.__name__}); please report it with --debug output.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,375 @@
+"""Read CSV and Excel files into a :class:`Table`; write CSV safely.
+
+Everything works on bytes in memory, so the app never writes an upload to disk. A file the tool
+cannot read raises :class:`InputFileError` with one plain sentence and a stable code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputFileError
+from .mapping import detect_header_row
+from .normalize import cell_text
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS + SPREADSHEET_EXTENSIONS
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits on what the tool reads; each refusal is one plain sentence."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 1_000_000
+    max_columns: int = 1_000
+    max_cell_chars: int = 32_000
+    max_unzipped_bytes: int = 2 * 1024 * 1024 * 1024
+    max_zip_ratio: float = 400.0
+
+
+@dataclass
+class Table:
+    """The data rows of one sheet, below its header row, with where they came from."""
+
+    headers: list[str]
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    source: str
+    kind: str
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1
+    encoding: str | None = None
+    delimiter: str | None = None
+    blank_rows_skipped: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, index: int) -> list[Any]:
+        """All values of one column, in row order."""
+        return [row[index] for row in self.rows]
+
+
+def _extension(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+def read_table(
+    source: bytes | Path | str,
+    name: str | None = None,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    limits: Limits = Limits(),
+) -> Table:
+    """Read one sheet of a CSV/XLSX/XLSM/XLS/ODS file.
+
+    ``header_row`` is 1-based; without it, title and blank rows above the header are detected.
+    """
+    data, name = _load(source, name, limits)
+    ext = _extension(name)
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise InputFileError(
+            "unsupported_type",
+            f'"{name}" is not a file type the tool reads; use CSV, XLSX, XLSM, XLS or ODS.',
+            name=name,
+        )
+    if not data.strip(b" \t\r\n\x00"):
+        raise InputFileError("empty_file", f'"{name}" is empty.', name=name)
+    if data.startswith(ZIP_MAGIC) or data.startswith(CFB_MAGIC) or ext in SPREADSHEET_EXTENSIONS:
+        grid, chosen, sheets = _read_workbook(data, name, ext, sheet, limits)
+        kind, encoding, delimiter = ext.lstrip(".") if ext in SPREADSHEET_EXTENSIONS else "xlsx", None, None
+        notices: list[str] = []
+    else:
+        if sheet:
+            raise InputFileError("no_sheets", f'"{name}" is a CSV file, which has no sheets to choose from.', name=name)
+        grid, encoding, delimiter, notices = _read_csv(data, name, limits)
+        chosen, sheets, kind = None, [], "csv"
+    return _to_table(grid, name, kind, chosen, sheets, header_row, encoding, delimiter, notices, limits)
+
+
+def _load(source: bytes | Path | str, name: str | None, limits: Limits) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        if len(source) > limits.max_bytes:
+            raise _too_large(name or "The file", limits)
+        return source, name or "upload"
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise _too_large(path.name, limits)
+        return path.read_bytes(), name or path.name
+    except FileNotFoundError:
+        raise InputFileError("not_found", f'There is no file at "{path}".', name=str(path)) from None
+    except IsADirectoryError:
+        raise InputFileError("not_found", f'"{path}" is a folder, not a file.', name=str(path)) from None
+    except PermissionError:
+        raise InputFileError("not_found", f'"{path}" cannot be opened (permission denied).', name=str(path)) from None
+
+
+def _too_large(name: str, limits: Limits) -> InputFileError:
+    mb = limits.max_bytes // (1024 * 1024)
+    return InputFileError("too_large", f'"{name}" is larger than {mb} MB, the most the tool reads.', name=name, limit_mb=mb)
+
+
+# ----------------------------------------------------------------------------------- workbooks
+
+
+def _check_zip(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse ZIP bombs before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+            names = {info.filename for info in archive.infolist()}
+    except zipfile.BadZipFile:
+        raise _corrupt(name) from None
+    if total > limits.max_unzipped_bytes or total > limits.max_zip_ratio * max(len(data), 1):
+        raise InputFileError(
+            "zip_bomb", f'"{name}" expands to far more data than a spreadsheet of its size should; it was not opened.', name=name
+        )
+    if not ({"xl/workbook.xml", "content.xml", "xl/workbook.bin"} & names):
+        raise InputFileError("not_spreadsheet", f'"{name}" is a ZIP file, not a spreadsheet.', name=name)
+
+
+def _corrupt(name: str) -> InputFileError:
+    return InputFileError("corrupt", f'"{name}" could not be read: the file is damaged or is not really a spreadsheet.', name=name)
+
+
+def _read_workbook(
+    data: bytes, name: str, ext: str, sheet: str | None, limits: Limits
+) -> tuple[list[list[Any]], str, list[str]]:
+    import python_calamine as calamine
+
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(data, name, limits)
+    elif data.startswith(CFB_MAGIC):
+        if ext in (".xlsx", ".xlsm") or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data[:65536]:
+            raise _password(name)
+    else:
+        raise _corrupt(name)
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visible = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == calamine.SheetVisibleEnum.Visible and m.typ == calamine.SheetTypeEnum.WorkSheet
+        ]
+        names = list(workbook.sheet_names)
+        if sheet is not None:
+            if sheet not in names:
+                raise InputFileError(
+                    "no_such_sheet", f'"{name}" has no sheet named "{sheet}"; its sheets are: {", ".join(names)}.', name=name, sheet=sheet
+                )
+            order = [sheet]
+        else:
+            order = [n for n in names if n in visible] or names
+        for candidate in order:
+            book_sheet = workbook.get_sheet_by_name(candidate)
+            if book_sheet.total_height > limits.max_rows + 50:
+                raise _too_many_rows(name, limits)
+            grid = _trim(book_sheet.to_python(skip_empty_area=False))
+            if grid or sheet is not None:
+                return grid, candidate, names
+        return [], order[0] if order else "", names
+    except calamine.PasswordError:
+        raise _password(name) from None
+    except InputFileError:
+        raise
+    except Exception:  # calamine raises several error types for damaged files
+        raise _corrupt(name) from None
+
+
+def _password(name: str) -> InputFileError:
+    return InputFileError(
+        "password_protected", f'"{name}" is password-protected; save a copy without the password and upload that.', name=name
+    )
+
+
+def _too_many_rows(name: str, limits: Limits) -> InputFileError:
+    return InputFileError(
+        "too_many_rows", f'"{name}" has more than {limits.max_rows:,} rows, the most the tool reads at once; split it.', name=name
+    )
+
+
+def _trim(grid: list[list[Any]]) -> list[list[Any]]:
+    """Drop trailing blank rows and trailing blank columns."""
+    while grid and not any(cell_text(c).strip() for c in grid[-1]):
+        grid.pop()
+    width = 0
+    for row in grid:
+        for i in range(len(row) - 1, width - 1, -1):
+            if cell_text(row[i]).strip():
+                width = i + 1
+                break
+    return [row[:width] for row in grid]
+
+
+# ----------------------------------------------------------------------------------------- CSV
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM); else each line as UTF-8 or, failing that, cp1252."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lines, kinds = [], set()
+    for raw in data.splitlines(keepends=True):
+        try:
+            lines.append(raw.decode("utf-8"))
+            if not raw.isascii():
+                kinds.add("utf-8")
+        except UnicodeDecodeError:
+            lines.append(raw.decode("cp1252", errors="replace"))
+            kinds.add("cp1252")
+    return "".join(lines), "mixed (utf-8 and cp1252)" if len(kinds) > 1 else "cp1252"
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
+        return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[list[Any]], str, str, list[str]]:
+    notices: list[str] = []
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 4 or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10:
+        raise InputFileError("not_spreadsheet", f'"{name}" is not a text CSV file (it looks like binary data).', name=name)
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+        notices.append("nul_bytes_removed")
+    text, encoding = _decode(data)
+    delimiter = _sniff_delimiter(text)
+    csv.field_size_limit(limits.max_cell_chars)
+    try:
+        grid = _csv_rows(text, delimiter, csv.QUOTE_MINIMAL, limits, name)
+    except csv.Error:
+        grid = _csv_rows(text, delimiter, csv.QUOTE_NONE, limits, name)
+        notices.append("unbalanced_quotes")
+    return _trim(grid), encoding, delimiter, notices
+
+
+def _csv_rows(text: str, delimiter: str, quoting: int, limits: Limits, name: str) -> list[list[Any]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=False)
+    grid: list[list[Any]] = []
+    for row in reader:
+        grid.append(row)
+        if len(grid) > limits.max_rows + 50:
+            raise _too_many_rows(name, limits)
+    return grid
+
+
+# ------------------------------------------------------------------------------------- tables
+
+
+def _to_table(
+    grid: list[list[Any]],
+    name: str,
+    kind: str,
+    sheet: str | None,
+    sheets: list[str],
+    header_row: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    notices: list[str],
+    limits: Limits,
+) -> Table:
+    where = f' (sheet "{sheet}")' if sheet else ""
+    if not grid:
+        raise InputFileError("empty_sheet", f'"{name}"{where} has no data.', name=name)
+    if header_row is not None:
+        if not 1 <= header_row <= len(grid):
+            raise InputFileError(
+                "bad_header_row", f'"{name}"{where} has no row {header_row}; it has {len(grid)} rows.', name=name
+            )
+        h = header_row - 1
+    else:
+        h = detect_header_row(grid)
+    width = max(len(r) for r in grid[h:])
+    if width > limits.max_columns:
+        raise InputFileError(
+            "too_many_columns",
+            f'"{name}"{where} has {width:,} columns; the tool reads at most {limits.max_columns:,}.',
+            name=name,
+        )
+    headers = _headers(grid[h], width)
+    rows, numbers, blank = [], [], 0
+    for offset, row in enumerate(grid[h + 1 :], start=h + 2):
+        if not any(cell_text(c).strip() for c in row):
+            blank += 1
+            continue
+        if len(row) < width:
+            row = [*row, *([""] * (width - len(row)))]
+        rows.append(row)
+        numbers.append(offset)
+    if not rows:
+        raise InputFileError("header_only", f'"{name}"{where} has a header row but no rows of data.', name=name)
+    if len(rows) > limits.max_rows:
+        raise _too_many_rows(name, limits)
+    return Table(headers, rows, numbers, name, kind, sheet, sheets, h + 1, encoding, delimiter, blank, notices)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _headers(row: list[Any], width: int) -> list[str]:
+    """Header texts; blanks become "Column C", duplicates get " (2)", " (3)" ..."""
+    seen: dict[str, int] = {}
+    headers = []
+    for i in range(width):
+        text = " ".join(cell_text(row[i]).split()) if i < len(row) else ""
+        text = text or f"Column {_column_letter(i)}"
+        count = seen.get(text.casefold(), 0) + 1
+        seen[text.casefold()] = count
+        headers.append(text if count == 1 else f"{text} ({count})")
+    return headers
+
+
+# ------------------------------------------------------------------------------------- writing
+
+
+def neutralize(value: Any) -> Any:
+    """Make a cell safe to open in a spreadsheet: text starting with = + - @ tab CR gets a ``'``.
+
+    >>> neutralize("=HYPERLINK(1)"), neutralize("-5"), neutralize(5)
+    ("'=HYPERLINK(1)", "'-5", 5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.BytesIO | None = None) -> bytes:
+    """Write a CSV (UTF-8 with BOM, so Excel reads accents) with every cell neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralize(h) for h in headers])
+    writer.writerows([neutralize(cell_text(v)) for v in row] for row in zip(*columns, strict=True))
+    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    if isinstance(target, Path):
+        target.write_bytes(data)
+    elif target is not None:
+        target.write(data)
+    return data

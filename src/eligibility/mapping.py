@@ -1,0 +1,181 @@
+"""Sheet headers -> canonical fields: synonyms in English and Spanish, fuzzy matching, overrides.
+
+Each suggestion carries a confidence (1.0 for a known header word, the RapidFuzz score for a
+fuzzy match). Staff can override any mapping; a saved mapping profile is a small YAML file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from .errors import MappingError
+from .model import FIELDS
+from .normalize import cell_text, fold
+
+FUZZY_CUTOFF = 82.0
+IGNORE = ""
+HEADERS_FILE = Path(__file__).resolve().parent / "data" / "headers.yaml"
+Method = Literal["exact", "fuzzy", "user", "none"]
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMatch:
+    """One sheet column and the canonical field it maps to (``field`` None: kept, not read)."""
+
+    index: int
+    header: str
+    field: str | None
+    confidence: float
+    method: Method
+
+
+@cache
+def synonyms() -> dict[str, str]:
+    """Folded header word -> canonical field, from ``data/headers.yaml`` plus the field names."""
+    data = yaml.safe_load(HEADERS_FILE.read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for field in FIELDS:
+        table[fold(field.replace("_", " "))] = field
+        for word in data.get(field, []):
+            table[fold(str(word))] = field
+    return table
+
+
+def score_header(header: str) -> tuple[str | None, float, Method]:
+    """Best canonical field for one header: ``(field, confidence, method)``.
+
+    >>> score_header("Fecha de regreso a México")
+    ('mpp_enrollment_date', 1.0, 'exact')
+    """
+    table = synonyms()
+    full = fold(header).replace("?", " ").strip()
+    bare = fold(_PARENTHESES.sub(" ", header)).replace("?", " ").strip()  # "Order date (IJ)" -> "order date"
+    candidates = [c for c in dict.fromkeys((" ".join(full.split()), " ".join(bare.split()))) if c]
+    for candidate in candidates:
+        if candidate in table:
+            return table[candidate], 1.0, "exact"
+    best_field, best_score = None, 0.0
+    for candidate in candidates:
+        found = process.extractOne(candidate, table.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF)
+        if found is not None and found[1] > best_score:
+            best_field, best_score = table[found[0]], found[1]
+    if best_field is None:
+        return None, 0.0, "none"
+    return best_field, round(best_score / 100.0, 2), "fuzzy"
+
+
+def suggest_mapping(headers: Sequence[str]) -> list[ColumnMatch]:
+    """Suggest a field for every column; each field goes to the column that matches it best."""
+    scored = [(i, h, *score_header(h)) for i, h in enumerate(headers)]
+    taken: dict[str, int] = {}
+    for i, _, field, confidence, _ in sorted(scored, key=lambda s: (-s[3], s[0])):
+        if field is not None and field not in taken and confidence > 0:
+            taken[field] = i
+    matches = []
+    for i, header, field, confidence, method in scored:
+        if field is not None and taken.get(field) == i:
+            matches.append(ColumnMatch(i, header, field, confidence, method))
+        else:
+            matches.append(ColumnMatch(i, header, None, 0.0, "none"))
+    return matches
+
+
+def apply_overrides(matches: Sequence[ColumnMatch], overrides: Mapping[str, str | None]) -> list[ColumnMatch]:
+    """Apply ``{header: field}`` overrides (field ``""`` or ``None`` means: do not read it).
+
+    A field given to one column is taken away from any other column.
+    """
+    headers = {m.header for m in matches}
+    folded_headers = {fold(m.header): m.header for m in matches}
+    resolved: dict[str, str | None] = {}
+    for header, field in overrides.items():
+        target = header if header in headers else folded_headers.get(fold(header))
+        if target is None:
+            raise MappingError(f'The mapping names a column "{header}" that is not in the sheet.')
+        if field not in (None, IGNORE) and field not in FIELDS:
+            raise MappingError(f'"{field}" is not a field the tool reads; use one of: {", ".join(FIELDS)}.')
+        resolved[target] = field or None
+    claimed = {f for f in resolved.values() if f}
+    out = []
+    for m in matches:
+        if m.header in resolved:
+            field = resolved[m.header]
+            out.append(replace(m, field=field, confidence=1.0 if field else 0.0, method="user" if field else "none"))
+        elif m.field in claimed:
+            out.append(replace(m, field=None, confidence=0.0, method="none"))
+        else:
+            out.append(m)
+    return out
+
+
+def parse_map_options(options: Iterable[str]) -> dict[str, str | None]:
+    """Parse ``--map "Header=field"`` options (``"Header="`` ignores a column).
+
+    >>> parse_map_options(["Estado del caso=case_status", "Notas="])
+    {'Estado del caso': 'case_status', 'Notas': None}
+    """
+    parsed: dict[str, str | None] = {}
+    for option in options:
+        header, sep, field = option.rpartition("=")
+        if not sep or not header.strip():
+            raise MappingError(f'--map needs "Column header=field_name", got "{option}".')
+        parsed[header.strip()] = field.strip() or None
+    return parsed
+
+
+def load_profile(source: Path | bytes | str) -> dict[str, str | None]:
+    """Read a saved mapping profile (YAML or JSON: ``{columns: {header: field}}``)."""
+    try:
+        text = source.read_text(encoding="utf-8") if isinstance(source, Path) else (
+            source.decode("utf-8") if isinstance(source, bytes) else source
+        )
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raise MappingError("The mapping profile could not be read: it should be a YAML or JSON file.") from None
+    columns = data.get("columns") if isinstance(data, dict) else None
+    if not isinstance(columns, dict):
+        raise MappingError('The mapping profile needs a "columns" section of "header: field" lines.')
+    return {str(k): (str(v) if v else None) for k, v in columns.items()}
+
+
+def dump_profile(matches: Sequence[ColumnMatch], name: str = "") -> str:
+    """Write the mapping as a profile to reuse for the next export from the same system."""
+    data: dict[str, Any] = {"profile": name or "mapping", "columns": {m.header: m.field or "" for m in matches}}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def mapping_json(matches: Sequence[ColumnMatch]) -> str:
+    """The mapping as JSON (for logs of what was read, never of values)."""
+    return json.dumps([{"header": m.header, "field": m.field, "confidence": m.confidence} for m in matches])
+
+
+def detect_header_row(grid: Sequence[Sequence[Any]], scan: int = 30) -> int:
+    """Index of the header row: the first of the top rows whose cells map to the most fields.
+
+    Title rows and blank rows above the header are skipped. Without any recognisable header,
+    the first row with at least two non-empty cells is used.
+
+    >>> detect_header_row([["Client list 2024"], [], ["Name", "A#", "Estado del caso"], ["Ana", "1", "x"]])
+    2
+    """
+    best_index, best_score = None, 0
+    for i, row in enumerate(grid[:scan]):
+        score = sum(1 for cell in row if score_header(cell_text(cell))[0] is not None)
+        if score > best_score:
+            best_index, best_score = i, score
+    if best_index is not None and best_score >= 2:
+        return best_index
+    for i, row in enumerate(grid[:scan]):
+        if sum(1 for cell in row if cell_text(cell).strip()) >= 2:
+            return i
+    return 0
