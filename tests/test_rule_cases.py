@@ -1,0 +1,148 @@
+"""The YAML rule cases under rules/cases/, and the meta-tests that keep them complete."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from eligibility import RulesError, load_rules
+from eligibility.cases import load_cases, run_case
+from eligibility.rules import ELEMENT_IDS, STATUSES
+
+from .conftest import ROOT
+
+CASES = load_cases(ROOT / "rules")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_case(case, ruleset, normalizer):
+    """Each YAML case gets exactly the outcome and element statuses it names."""
+    result = run_case(case, ruleset, normalizer)
+    assert result.passed, "; ".join(result.failures)
+
+
+def test_there_are_at_least_sixty_cases():
+    """The rules ship with at least 60 cases."""
+    assert len(CASES) >= 60
+
+
+def test_case_names_are_unique_sentences():
+    """Cases are named as sentences, once each."""
+    names = [c.name for c in CASES]
+    assert len(names) == len(set(names))
+    assert all(name[0].isupper() and " " in name for name in names)
+
+
+@pytest.mark.parametrize("element_id", ELEMENT_IDS)
+def test_every_criterion_has_citation_words_and_questions(ruleset, element_id):
+    """A criterion without its citation, the court's words or a question to ask is incomplete."""
+    element = ruleset.elements[element_id]
+    assert element.citation.strip()
+    assert element.words in " ".join(ruleset.rules.class_definition.split())
+    assert element.questions, f"{element_id} has no question to ask when its facts are missing"
+    assert element.explanation.en.strip() and element.explanation.es.strip()
+
+
+@pytest.mark.parametrize("element_id", ELEMENT_IDS)
+def test_every_status_an_element_can_produce_has_a_case(ruleset, element_id):
+    """Each element has at least one case for each of met, not_met, unknown and review."""
+    seen = defaultdict(int)
+    for case in CASES:
+        wanted = getattr(case.expect, element_id)
+        if wanted:
+            seen[wanted] += 1
+    missing = [s for s in STATUSES if not seen[s]]
+    assert not missing, f"{element_id} has no case expecting {missing}"
+
+
+def test_every_row_of_the_status_table_has_a_case(ruleset, normalizer):
+    """Each case status in the table is exercised by at least one case."""
+    covered = set()
+    for case in CASES:
+        raw = case.facts.get("case_status")
+        if raw:
+            code, _ = normalizer.statuses.resolve(raw)
+            covered.add(code)
+    missing = set(ruleset.case_status.status_table) - covered
+    assert not missing, f"status table rows without a case: {sorted(missing)}"
+
+
+def test_both_sides_of_every_zone_boundary_have_a_case(ruleset):
+    """For each enrolment zone boundary, a case sits on the last day before and the first day of the zone."""
+    dates = {str(c.facts.get("mpp_enrollment_date")) for c in CASES}
+    enrollment = ruleset.enrollment
+    import datetime as dt
+
+    for zone in enrollment.zones:
+        assert zone.from_.isoformat() in dates
+        assert (zone.from_ - dt.timedelta(days=1)).isoformat() in dates
+
+
+def test_the_law_lives_in_the_rules_file_not_in_python(ruleset):
+    """No date, window or number from the law is written in the engine's Python."""
+    law_dates = {entry.date for entry in ruleset.rules.timeline}
+    pattern_parts = []
+    for d in law_dates:
+        pattern_parts += [d.isoformat(), f"{d.year}, {d.month}, {d.day}"]
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "src" / "eligibility").glob("*.py")
+        if p.name not in ("cases.py",)
+    )
+    for text in pattern_parts:
+        assert text not in source, f"the law's date {text} appears in Python"
+    engine = (ROOT / "src" / "eligibility" / "engine.py").read_text(encoding="utf-8")
+    assert not re.search(r"\b30\b", engine), "the appeal period must come from the rules file"
+    assert '"MX"' not in engine and '"US"' not in engine
+
+
+def _write_rules(tmp_path: Path, mutate) -> Path:
+    rules = yaml.safe_load((ROOT / "rules" / "mpp1_class.yaml").read_text(encoding="utf-8"))
+    mutate(rules)
+    (tmp_path / "mpp1_class.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "vocabulary.yaml").write_text((ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("mutate", "key"),
+    [
+        (lambda r: r["elements"][0].pop("citation"), "elements.0.enrollment_window.citation"),
+        (lambda r: r["elements"][2]["appeal_period"].update(days="thirty"), "elements.2.case_status.appeal_period.days"),
+        (lambda r: r["elements"].reverse(), None),
+        (lambda r: r["elements"][1].update(words="who live abroad"), None),
+        (lambda r: r["elements"][0]["zones"][1].update({"from": "2021-02-01"}), None),
+        (lambda r: r["combination"]["rules"][0].update(outcome="maybe"), "combination.rules.0.outcome"),
+        (lambda r: r["elements"][0]["reasons"]["not_enrolled"].update(es="{oops}"), None),
+    ],
+    ids=["missing citation", "non-numeric appeal period", "elements out of order", "words not quoted from the order",
+         "zones with a gap", "unknown outcome", "placeholders differ between languages"],
+)
+def test_a_malformed_rules_file_raises_a_typed_error_naming_file_and_key(tmp_path, mutate, key):
+    """A malformed rules file raises RulesError naming the file, the key and what was expected."""
+    folder = _write_rules(tmp_path, mutate)
+    with pytest.raises(RulesError) as info:
+        load_rules(folder)
+    assert info.value.path.name == "mpp1_class.yaml"
+    assert "expected" in str(info.value)
+    if key:
+        assert info.value.key == key
+
+
+def test_broken_yaml_is_a_rules_error(tmp_path):
+    """A rules file that is not YAML at all is reported, not a traceback."""
+    (tmp_path / "mpp1_class.yaml").write_text("elements: [unclosed", encoding="utf-8")
+    (tmp_path / "vocabulary.yaml").write_text("{}", encoding="utf-8")
+    with pytest.raises(RulesError, match="valid YAML"):
+        load_rules(tmp_path)
+
+
+def test_the_content_hash_changes_when_the_rules_change(tmp_path, ruleset):
+    """Any edit to the rules changes the hash stamped on every result."""
+    folder = _write_rules(tmp_path, lambda r: r.update(version="test"))
+    assert load_rules(folder).hash != ruleset.hash
+    assert len(ruleset.hash) == 64
