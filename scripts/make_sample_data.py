@@ -105,6 +105,8 @@ def english_workbook() -> bytes:
         for cell in cells:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "mm/dd/yyyy"
+            elif isinstance(cell.value, str) and cell.value.startswith(("=", "+")):
+                cell.data_type = "s"  # text that looks like a formula: tests that reports never run it
     notes = workbook.create_sheet("Notes")
     notes.append(["This sheet is not client data."])
     buffer = io.BytesIO()

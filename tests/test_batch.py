@@ -1,0 +1,139 @@
+"""Batch screening: every row comes out, in order, unchanged, with the same answer evaluate() gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eligibility import evaluate
+from eligibility.batch import ADDED_COLUMNS, screen_table
+from eligibility.io import read_table
+from eligibility.model import FIELDS
+
+from .conftest import AS_OF, SAMPLES
+
+cells = {
+    "client_id": st.from_regex(r"C-[0-9]{3}", fullmatch=True),  # a row with nothing in it is not a person
+    "mpp_enrolled": st.sampled_from(["yes", "no", "", "sí", "no sé", "maybe"]),
+    "mpp_enrollment_date": st.sampled_from(["", "2019-07-15", "2019", "2021", "March 2021", "2021-06-01", "julio 2019",
+                                             "2018", "13/01/2020", "3/4/2020", "garbled"]),
+    "nationality": st.sampled_from(["", "Honduras", "Mexico", "mexicana", "Narnia"]),
+    "current_country": st.sampled_from(["", "Mexico", "USA", "Honduras", "Tijuana", "Honduras, deported from Mexico"]),
+    "entered_us_since_mpp": st.sampled_from(["", "yes", "no"]),
+    "case_status": st.sampled_from(["", "terminated", "IA order", "removal order", "pending", "Admin closed", "see file",
+                                    "dismissed", "Orden de deportación en ausencia"]),
+    "order_date": st.sampled_from(["", "2020-01-01", "2026-11-01", "2026-10", "10/2026"]),
+    "appeal_filed": st.sampled_from(["", "yes", "no"]),
+    "other_case_pending": st.sampled_from(["", "yes", "no"]),
+    "a_number": st.sampled_from(["", "A012345678", "12345", "012345678"]),
+    "full_name": st.sampled_from(["", "Test Uno", "Test Dos"]),
+    "date_of_birth": st.sampled_from(["", "1990-01-01"]),
+}
+rows = st.lists(st.fixed_dictionaries(cells), min_size=1, max_size=25)
+
+
+def _csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(cells))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+@given(data=rows)
+def test_the_batch_gives_every_row_what_evaluate_gives_it(data, ruleset, normalizer):
+    """Screening a table row by row through evaluate() and through the batch gives the same results."""
+    table = read_table(_csv(data), "people.csv")
+    result = screen_table(table, ruleset, as_of=AS_OF)
+    orders = {c.field: c.order for c in result.date_columns}
+    assert len(result) == len(table) == len(data)
+    for i, raw in enumerate(data):
+        record = normalizer.to_record({k: v for k, v in raw.items()}, orders)
+        det = evaluate(record, ruleset, as_of=AS_OF)
+        assert result.outcome[i] == det.outcome
+        assert {e: result.statuses[e][i] for e in det.statuses} == det.statuses
+        assert result.questions[i] == " | ".join(q.text() for q in det.questions)
+
+
+@given(data=rows)
+def test_every_input_row_comes_out_in_order_with_its_original_values(data, ruleset):
+    """No row is dropped or reordered, and no original value changes."""
+    table = read_table(_csv(data), "people.csv")
+    result = screen_table(table, ruleset, as_of=AS_OF)
+    assert table.rows == [[r[c] for c in cells] for r in data]
+    for name, values in result.added_columns().items():
+        assert len(values) == len(data), name
+
+
+def test_a_bad_cell_never_stops_the_batch_and_becomes_a_located_issue(ruleset):
+    """An unreadable date becomes unknown plus an issue with row, column, value and code."""
+    table = read_table(b"Name;Fecha de regreso a M\xe9xico;Estado del caso\nUno;32/13/2020;terminado\nDos;2019-07;IA\n", "x.csv")
+    result = screen_table(table, ruleset, as_of=AS_OF)
+    assert result.outcome == ["needs_info", "needs_info"]
+    issue = next(i for i in result.issues if i.code == "unreadable_date")
+    assert (issue.row, issue.column, issue.value) == (2, "Fecha de regreso a México", "32/13/2020")
+
+
+def test_duplicates_are_flagged_on_both_rows(ruleset):
+    """The same A-number, or the same name and date of birth (accents and case folded), flags both rows."""
+    data = b"full_name,a_number,date_of_birth\nJos\xc3\xa9 P\xc3\xa9rez,A012345678,1990-01-01\njose perez,,1990-01-01\nOtra,12345678,\nSola,,\n"
+    result = screen_table(read_table(data, "d.csv"), ruleset, as_of=AS_OF)
+    codes = [sorted(i.code for i in result.issues if i.row == row) for row in (2, 3, 4, 5)]
+    assert codes == [["duplicate_a_number", "duplicate_person"], ["duplicate_person"], ["duplicate_a_number"], []]
+
+
+def test_a_column_with_day_first_dates_is_read_day_first(ruleset):
+    """One value that can only be day-first settles the column's order."""
+    data = b"mpp_enrolled,mpp_enrollment_date\nyes,25/12/2019\nyes,03/04/2020\n"
+    result = screen_table(read_table(data, "d.csv"), ruleset, as_of=AS_OF)
+    assert result.date_columns[0].order == "dmy" and result.date_columns[0].source == "inferred"
+    assert "2020-04-03" in result.reasons[1]
+
+
+def test_a_column_that_mixes_day_first_and_month_first_leaves_ambiguous_dates_unknown(ruleset):
+    """When a column contradicts itself, dates like 3/4/2020 are not guessed."""
+    data = b"mpp_enrolled,mpp_enrollment_date\nyes,25/12/2019\nyes,12/25/2019\nyes,3/4/2020\n"
+    result = screen_table(read_table(data, "d.csv"), ruleset, as_of=AS_OF)
+    assert result.statuses["subjected_to_mpp1"] == ["met", "met", "unknown"]
+    assert [i.code for i in result.issues] == ["ambiguous_date"]
+
+
+def test_staff_can_choose_a_columns_date_order(ruleset):
+    """A chosen day/month order overrides inference."""
+    data = b"mpp_enrolled,mpp_enrollment_date\nyes,01/02/2021\n"
+    table = read_table(data, "d.csv")
+    mdy = screen_table(table, ruleset, as_of=AS_OF, date_orders={"mpp_enrollment_date": "mdy"})
+    dmy = screen_table(table, ruleset, as_of=AS_OF, date_orders={"mpp_enrollment_date": "dmy"})
+    assert mdy.statuses["subjected_to_mpp1"] == ["met"]  # January 2, 2021: before enrolments stopped
+    assert dmy.statuses["subjected_to_mpp1"] == ["review"]  # February 1, 2021: after
+
+
+def test_unmapped_columns_are_kept_and_a_missing_field_is_unknown(ruleset):
+    """A column the tool does not read stays in the output; a field with no column is unknown on every row."""
+    data = b"Intake worker,mpp_enrolled\nJD,yes\n"
+    result = screen_table(read_table(data, "d.csv"), ruleset, as_of=AS_OF)
+    assert result.table.headers == ["Intake worker", "mpp_enrolled"]
+    assert result.outcome == ["needs_info"]
+
+
+def test_the_sample_files_screen_without_losing_a_row(ruleset):
+    """Each bundled sample screens with one result per data row."""
+    expected = {"clean_sample.csv": 12, "messy_spanish.csv": 10, "messy_english.xlsx": 11, "intake_template.xlsx": 1}
+    for name, count in expected.items():
+        table = read_table(SAMPLES / name)
+        result = screen_table(table, ruleset, as_of=AS_OF)
+        assert len(result) == count, name
+        assert set(result.added_columns()) == set(ADDED_COLUMNS)
+
+
+def test_the_messy_spanish_sample_is_read_as_staff_meant_it(ruleset):
+    """cp1252, semicolons, Spanish headers, day-first dates: all read; the mapping covers every field."""
+    table = read_table(SAMPLES / "messy_spanish.csv")
+    assert (table.encoding, table.delimiter) == ("cp1252", ";")
+    result = screen_table(table, ruleset, as_of=AS_OF)
+    assert {m.field for m in result.mapping if m.field} == set(FIELDS)
+    assert result.outcome[:3] == ["likely_member", "likely_member", "likely_member"]
+    assert result.date_columns[1].order == "dmy"

@@ -1,0 +1,168 @@
+"""Reading real files: encodings, delimiters, title rows, sheets, and one clear sentence for bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from eligibility import InputFileError
+from eligibility.io import Limits, neutralize, read_table, write_csv
+
+from .conftest import SAMPLES, require_binary
+
+CSV = "full_name,mpp_enrolled,current_country\nJosé Núñez,sí,México\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [(CSV.encode("utf-8"), "utf-8"), (b"\xef\xbb\xbf" + CSV.encode("utf-8"), "utf-8"), (CSV.encode("cp1252"), "cp1252")],
+    ids=["utf-8", "utf-8 with BOM", "cp1252"],
+)
+def test_csv_encodings_are_detected(data, encoding):
+    """UTF-8 with or without BOM and Windows cp1252 all read to the same text."""
+    table = read_table(data, "people.csv")
+    assert table.headers == ["full_name", "mpp_enrolled", "current_country"]
+    assert table.rows == [["José Núñez", "sí", "México"]]
+    assert table.encoding == encoding
+
+
+def test_a_csv_mixing_encodings_line_by_line_still_reads():
+    """A file pasted together from UTF-8 and cp1252 parts is read line by line."""
+    data = "full_name,current_country\n".encode() + "José,México\n".encode("utf-8") + "Núñez,México\n".encode("cp1252")
+    table = read_table(data, "mixed.csv")
+    assert [r[0] for r in table.rows] == ["José", "Núñez"]
+    assert table.encoding.startswith("mixed")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_csv_delimiters_are_sniffed(delimiter):
+    """Commas, semicolons, tabs and pipes are recognised."""
+    data = CSV.replace(",", delimiter).encode()
+    table = read_table(data, "people.csv")
+    assert table.delimiter == delimiter and len(table.headers) == 3
+
+
+def test_title_and_blank_rows_above_the_header_are_skipped():
+    """The header row is found below title rows; row numbers stay those of the sheet."""
+    data = b"Client export,,\n\n,,\nfull_name,mpp_enrolled,case_status\nUno,yes,terminated\n,,\nDos,no,pending\n"
+    table = read_table(data, "export.csv")
+    assert table.header_row == 4
+    assert table.row_numbers == [5, 7]
+    assert table.blank_rows_skipped == 1
+
+
+def test_a_header_row_can_be_given():
+    """--header-row overrides detection."""
+    table = read_table(b"a,b\nfull_name,x\nUno,1\n", "t.csv", header_row=2)
+    assert table.headers == ["full_name", "x"] and table.rows == [["Uno", "1"]]
+
+
+def test_blank_and_duplicate_headers_get_names():
+    """A blank header becomes "Column C"; a repeated one gets " (2)"."""
+    table = read_table(b"Name,Name,,mpp\nA,B,C,yes\n", "t.csv")
+    assert table.headers == ["Name", "Name (2)", "Column C", "mpp"]
+
+
+def _workbook(*sheets: tuple[str, list[list]], hidden: str | None = None) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name == hidden:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_reads_the_first_non_empty_visible_sheet_with_real_dates():
+    """Empty and hidden sheets are passed over; real Excel dates stay dates."""
+    data = _workbook(("Empty", []), ("Secret", [["full_name"], ["Hidden"]]), ("Clients", [["full_name", "mpp_enrollment_date"], ["Uno", dt.datetime(2019, 7, 15)]]), hidden="Secret")
+    table = read_table(data, "book.xlsx")
+    assert table.sheet == "Clients" and table.sheets == ["Empty", "Secret", "Clients"]
+    assert table.rows[0][1] in (dt.datetime(2019, 7, 15), dt.date(2019, 7, 15))
+
+
+def test_a_sheet_can_be_chosen_by_name():
+    """--sheet NAME reads that sheet; an unknown name lists the sheets."""
+    data = _workbook(("A", [["full_name"], ["Uno"]]), ("B", [["full_name"], ["Dos"]]))
+    assert read_table(data, "book.xlsx", sheet="B").rows == [["Dos"]]
+    with pytest.raises(InputFileError, match='no sheet named "C"; its sheets are: A, B'):
+        read_table(data, "book.xlsx", sheet="C")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "code"),
+    [
+        (b"", "empty.csv", "empty_file"),
+        (b"full_name,mpp_enrolled\n", "header.csv", "header_only"),
+        (b"%PDF-1.4 binary", "file.pdf", "unsupported_type"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 20, "image.csv", "not_spreadsheet"),
+        (b"PK\x03\x04 not really a zip", "broken.xlsx", "corrupt"),
+        (b"just some text", "fake.xlsx", "corrupt"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "locked.xlsx", "password_protected"),
+    ],
+    ids=["empty", "header only", "wrong type", "binary named csv", "damaged zip", "text named xlsx", "encrypted xlsx container"],
+)
+def test_files_the_tool_cannot_read_get_one_plain_sentence(data, name, code):
+    """Each unreadable file raises InputFileError with a stable code and a one-sentence message."""
+    with pytest.raises(InputFileError) as info:
+        read_table(data, name)
+    assert info.value.code == code
+    message = str(info.value)
+    assert "\n" not in message and message.endswith(".") and "Traceback" not in message
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    """A ZIP of something else, named .xlsx, is not a spreadsheet."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(InputFileError) as info:
+        read_table(buffer.getvalue(), "other.xlsx")
+    assert info.value.code == "not_spreadsheet"
+
+
+def test_limits_on_size_rows_and_columns_are_plain_sentences():
+    """Too large, too many rows and too many columns are refused with their limit named."""
+    with pytest.raises(InputFileError, match="larger than 1 MB"):
+        read_table(b"x" * (1024 * 1024 + 1), "big.csv", limits=Limits(max_bytes=1024 * 1024))
+    with pytest.raises(InputFileError, match="more than 3 rows"):
+        read_table(b"full_name\n" + b"a\n" * 60, "rows.csv", limits=Limits(max_rows=3))
+    with pytest.raises(InputFileError, match="at most 5"):
+        read_table(b",".join([b"c%d" % i for i in range(6)]) + b"\n" + b"1,2,3,4,5,6\n", "wide.csv", limits=Limits(max_columns=5))
+
+
+def test_formula_injection_is_neutralised_in_csv():
+    """Cells that start with = + - @ tab or CR are written as text."""
+    assert [neutralize(v) for v in ("=1+1", "+1", "-1", "@SUM", "\tx", "\rx", "ok", 3)] == ["'=1+1", "'+1", "'-1", "'@SUM", "'\tx", "'\rx", "ok", 3]
+    data = write_csv(["=bad header"], [["=HYPERLINK(\"http://x\")"]]).decode("utf-8-sig")
+    assert data.splitlines() == ["'=bad header", "\"'=HYPERLINK(\"\"http://x\"\")\""]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """The English sample converted by LibreOffice to XLS and ODS."""
+    soffice = require_binary("soffice")
+    out = tmp_path_factory.mktemp("lo")
+    for fmt in ("xls", "ods"):
+        subprocess.run([soffice, "--headless", "--convert-to", fmt, "--outdir", str(out), str(SAMPLES / "messy_english.xlsx")],
+                       check=True, capture_output=True, timeout=120)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods_read_like_xlsx(converted, fmt):
+    """The same workbook saved as XLS or ODS gives the same headers and rows."""
+    original = read_table(SAMPLES / "messy_english.xlsx")
+    other = read_table(converted / f"messy_english.{fmt}")
+    assert other.headers == original.headers
+    assert len(other) == len(original)
+    assert [r[1] for r in other.rows] == [r[1] for r in original.rows]
