@@ -2,47 +2,72 @@
 
 Pure: no I/O, no pandas, no Streamlit. Every date, window and table comes from the rule set;
 this module holds only the shape of each element's test (see ``rules/mpp1_class.yaml``).
+
+For speed, the parts of the rules each test reads are compiled once per rule set into a
+:class:`_Plan` (pre-built messages, zones as plain tuples); results are NamedTuples, which are
+several times cheaper to build than dataclasses (see ``benchmarks/bench_engine.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from .model import IntakeRecord, Message, PartialDate
+from .model import IntakeRecord, Message
 from .normalize import CountryName
-from .rules import (
-    CaseStatusElement,
-    CurrentLocationElement,
-    EnrollmentWindowElement,
-    RuleSet,
-    Text,
-)
+from .rules import RuleSet, Text
 
 
-@dataclass(frozen=True, slots=True)
-class ElementResult:
+class ElementSpec(NamedTuple):
+    """What every result of one element carries from the rules file (built once per rule set)."""
+
+    words: str
+    citation: str
+    title: Text
+    status_labels: dict[str, Text]
+    fields: tuple[str, ...]
+
+
+class ElementResult(NamedTuple):
     """One element of the class definition, evaluated: its status and why."""
 
     element_id: str
     status: str
     reasons: tuple[Message, ...]
-    facts: tuple[tuple[str, str], ...]
+    facts: tuple[Any, ...]
     questions: tuple[Message, ...]
     notes: tuple[Message, ...]
-    words: str
-    citation: str
-    title: Text
-    status_label: Text
+    spec: ElementSpec
     exception: str | None = None
+
+    @property
+    def words(self) -> str:
+        """The words of the class definition this element tests."""
+        return self.spec.words
+
+    @property
+    def citation(self) -> str:
+        return self.spec.citation
+
+    @property
+    def title(self) -> Text:
+        return self.spec.title
+
+    @property
+    def status_label(self) -> Text:
+        """The status in plain words, in every language."""
+        return self.spec.status_labels[self.status]
 
     def reason(self, lang: str = "en") -> str:
         """The reason in plain words."""
         return " ".join(m.text(lang) for m in self.reasons)
 
+    def fact_texts(self) -> list[tuple[str, str]]:
+        """The facts this element read, as (field, display string) pairs ("" for unknown)."""
+        return [(name, _fact(value)) for name, value in zip(self.spec.fields, self.facts, strict=True)]
 
-@dataclass(frozen=True, slots=True)
-class Determination:
+
+class Determination(NamedTuple):
     """The result of screening one person against the class definition."""
 
     outcome: str
@@ -73,219 +98,203 @@ class Determination:
         return [e.reason(lang) for e in self.elements if e.status == "review"]
 
 
-def _text(table: dict[str, Text], key: str, **params: object) -> Message:
-    return Message(table[key], tuple(params.items()), key)
-
-
 def _fact(value: object) -> str:
     return "" if value is None or value == "unknown" else str(value)
 
 
-def _result(element, status: str, reasons, facts, ruleset: RuleSet, questions=(), notes=(), exception=None) -> ElementResult:
-    return ElementResult(
-        element.id,
-        status,
-        tuple(reasons),
-        facts,
-        tuple(questions),
-        tuple(notes),
-        element.words,
-        element.citation,
-        element.title,
-        ruleset.rules.statuses[status],
-        exception,
-    )
+class _Element:
+    """One element's rules, compiled: its spec and its parameterless messages built once."""
+
+    def __init__(self, element: Any, labels: dict[str, Text]) -> None:
+        self.id = element.id
+        self.spec = ElementSpec(element.words, " ".join(element.citation.split()), element.title, labels, tuple(element.facts))
+        self.reasons = element.reasons
+        self.notes_text = element.notes
+        self.reason = {k: Message(v, (), k) for k, v in element.reasons.items()}
+        self.question = {k: Message(v, (), k) for k, v in element.questions.items()}
+        self.note = {k: Message(v, (), k) for k, v in element.notes.items()}
+        self.exceptions = tuple((x.when.field, frozenset(x.when.in_), x.id) for x in element.exceptions)
+
+    def message(self, key: str, **params: object) -> Message:
+        return Message(self.reasons[key], tuple(params.items()), key)
+
+    def result(self, status: str, reasons: tuple, facts: tuple, record: IntakeRecord, questions: tuple = (), notes: tuple = ()) -> ElementResult:
+        """Build the result, first applying the exceptions: they only ever turn ``met`` into ``review``."""
+        if status == "met":
+            for field, values, exception_id in self.exceptions:
+                value = getattr(record, field)
+                if value in values:
+                    params = {field: CountryName(value)} if field in ("nationality", "current_country") else {}
+                    extra = self.message(exception_id, **params) if params else self.reason[exception_id]
+                    return ElementResult(self.id, "review", (*reasons, extra), facts, questions, notes, self.spec, exception_id)
+        return ElementResult(self.id, status, reasons, facts, questions, notes, self.spec, None)
 
 
-def _apply_exceptions(element, status: str, reasons: list[Message], record: IntakeRecord) -> tuple[str, str | None]:
-    """Turn ``met`` into ``review`` when an exception's fact holds; never anything else."""
-    if status != "met":
-        return status, None
-    for exception in element.exceptions:
-        if getattr(record, exception.when.field) in exception.when.in_:
-            reasons.append(_text(element.reasons, exception.id, **_exception_params(record, exception.when.field)))
-            return "review", exception.id
-    return status, None
+class _Plan:
+    """Everything the engine reads from a rule set, in the shape it reads it."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        rules = ruleset.rules
+        labels = dict(rules.statuses)
+        self.a = _Element(ruleset.enrollment, labels)
+        self.b = _Element(ruleset.location, labels)
+        self.c = _Element(ruleset.case_status, labels)
+        enrollment = ruleset.enrollment
+        self.program_start = enrollment.program_start
+        self.program_start_text = enrollment.program_start.isoformat()
+        self.zones = tuple(
+            (z.from_, z.to or dt.date.max, z.status, z.reason, z.from_.isoformat(), z.to.isoformat() if z.to else "")
+            for z in enrollment.zones
+        )
+        self.united_states = ruleset.location.united_states
+        case_status = ruleset.case_status
+        self.appeal_days = case_status.appeal_period.days
+        self.appeal_delta = dt.timedelta(days=case_status.appeal_period.days)
+        self.status_rows = {
+            code: (row.rule, row.status, self.c.reason.get(row.reason or ""), (self.c.note[row.note],) if row.note else ())
+            for code, row in case_status.status_table.items()
+        }
+        self.combination = tuple((r.if_any_element_is, r.outcome) for r in rules.combination.rules)
+        self.otherwise = rules.combination.otherwise
+        self.outcomes = dict(rules.outcomes)
+        self.version = ruleset.version
+        self.hash = ruleset.hash
 
 
-def _exception_params(record: IntakeRecord, field: str) -> dict[str, object]:
-    value = getattr(record, field)
-    if field in ("nationality", "current_country") and value:
-        return {field: CountryName(value)}
-    return {}
+def _plan(ruleset: RuleSet) -> _Plan:
+    plan = ruleset.compiled.get("plan")
+    if plan is None:
+        plan = ruleset.compiled["plan"] = _Plan(ruleset)
+    return plan
 
 
-def _subjected_to_mpp1(record: IntakeRecord, element: EnrollmentWindowElement, ruleset: RuleSet) -> ElementResult:
-    facts = (
-        ("mpp_enrolled", _fact(record.mpp_enrolled)),
-        ("mpp_enrollment_date", _fact(record.mpp_enrollment_date)),
-        ("nationality", _fact(record.nationality)),
-    )
-    reasons: list[Message] = []
-    questions: list[Message] = []
+# ------------------------------------------------------------------------------------ (a)
+
+
+def _subjected_to_mpp1(record: IntakeRecord, plan: _Plan) -> ElementResult:
+    a = plan.a
     enrolled, when = record.mpp_enrolled, record.mpp_enrollment_date
+    facts = (enrolled, when, record.nationality)
     if enrolled == "no":
-        status = "not_met"
-        reasons.append(_text(element.reasons, "not_enrolled"))
-    elif enrolled != "yes":
-        status = "unknown"
-        reasons.append(_text(element.reasons, "enrolled_unknown"))
-        questions.append(_text(element.questions, "ask_enrolled"))
-        if when is None:
-            questions.append(_text(element.questions, "ask_enrollment_date"))
-    elif when is None:
-        status = "unknown"
-        reasons.append(_text(element.reasons, "date_missing"))
-        questions.append(_text(element.questions, "ask_enrollment_date"))
-    else:
-        status = _enrollment_zone(when, element, reasons, questions)
-    status, exception = _apply_exceptions(element, status, reasons, record)
-    return _result(element, status, reasons, facts, ruleset, questions, exception=exception)
-
-
-def _enrollment_zone(when: PartialDate, element: EnrollmentWindowElement, reasons: list[Message], questions: list[Message]) -> str:
-    """Clip the date interval to the program start, then find the one zone that holds it."""
-    start = max(when.start, element.program_start)
+        return a.result("not_met", (a.reason["not_enrolled"],), facts, record)
+    if enrolled != "yes":
+        questions = (a.question["ask_enrolled"],) if when is not None else (a.question["ask_enrolled"], a.question["ask_enrollment_date"])
+        return a.result("unknown", (a.reason["enrolled_unknown"],), facts, record, questions)
+    if when is None:
+        return a.result("unknown", (a.reason["date_missing"],), facts, record, (a.question["ask_enrollment_date"],))
+    start = when.start if when.start > plan.program_start else plan.program_start
     end = when.end
     if start > end:
-        reasons.append(_text(element.reasons, "date_before_program", date=str(when), program_start=element.program_start.isoformat()))
-        return "review"
-    for zone in element.zones:
-        if zone.from_ <= start and (zone.to is None or end <= zone.to):
-            to = zone.to.isoformat() if zone.to else ""
-            reasons.append(_text(element.reasons, zone.reason, date=str(when), **{"from": zone.from_.isoformat(), "to": to}))
-            return zone.status
-    reasons.append(_text(element.reasons, "date_spans_zones", date=str(when)))
-    questions.append(_text(element.questions, "ask_precise_enrollment_date"))
-    return "unknown"
+        reason = a.message("date_before_program", date=str(when), program_start=plan.program_start_text)
+        return a.result("review", (reason,), facts, record)
+    for zone_from, zone_to, status, reason_id, from_text, to_text in plan.zones:
+        if zone_from <= start and end <= zone_to:
+            reason = a.message(reason_id, date=str(when), **{"from": from_text, "to": to_text})
+            return a.result(status, (reason,), facts, record)
+    reason = a.message("date_spans_zones", date=str(when))
+    return a.result("unknown", (reason,), facts, record, (a.question["ask_precise_enrollment_date"],))
 
 
-def _outside_us(record: IntakeRecord, element: CurrentLocationElement, ruleset: RuleSet) -> ElementResult:
-    facts = (
-        ("current_country", _fact(record.current_country)),
-        ("entered_us_since_mpp", _fact(record.entered_us_since_mpp)),
-    )
-    reasons: list[Message] = []
-    questions: list[Message] = []
+# ------------------------------------------------------------------------------------ (b)
+
+
+def _outside_us(record: IntakeRecord, plan: _Plan) -> ElementResult:
+    b = plan.b
     country = record.current_country
+    facts = (country, record.entered_us_since_mpp)
     if country is None:
-        status = "unknown"
-        reasons.append(_text(element.reasons, "location_unknown"))
-        questions.append(_text(element.questions, "ask_current_country"))
-    elif country == element.united_states:
-        status = "not_met"
-        reasons.append(_text(element.reasons, "in_united_states"))
-    else:
-        status = "met"
-        reasons.append(_text(element.reasons, "outside_united_states", country=CountryName(country)))
-    status, exception = _apply_exceptions(element, status, reasons, record)
-    return _result(element, status, reasons, facts, ruleset, questions, exception=exception)
+        return b.result("unknown", (b.reason["location_unknown"],), facts, record, (b.question["ask_current_country"],))
+    if country == plan.united_states:
+        return b.result("not_met", (b.reason["in_united_states"],), facts, record)
+    return b.result("met", (b.message("outside_united_states", country=CountryName(country)),), facts, record)
 
 
-def _case_inactive(record: IntakeRecord, element: CaseStatusElement, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
-    facts = (
-        ("case_status", _fact(record.case_status)),
-        ("order_date", _fact(record.order_date)),
-        ("appeal_filed", _fact(record.appeal_filed)),
-        ("other_case_pending", _fact(record.other_case_pending)),
-    )
-    reasons: list[Message] = []
-    questions: list[Message] = []
-    notes: list[Message] = []
-    row = element.status_table.get(record.case_status) if record.case_status else None
+# ------------------------------------------------------------------------------------ (c)
+
+
+def _case_inactive(record: IntakeRecord, plan: _Plan, as_of: dt.date) -> ElementResult:
+    c = plan.c
+    code = record.case_status
+    facts = (code, record.order_date, record.appeal_filed, record.other_case_pending)
+    row = plan.status_rows.get(code) if code else None
     if row is None:
-        status = "unknown"
-        reasons.append(_text(element.reasons, "status_unknown"))
-        questions.append(_text(element.questions, "ask_case_status"))
-    elif row.rule == "appeal_period":
-        status = _appeal_period(record, element, as_of, reasons, questions, notes)
-    else:
-        status = row.status
-        reasons.append(_text(element.reasons, row.reason))
-        if row.note:
-            notes.append(_text(element.notes, row.note))
-    status, exception = _apply_exceptions(element, status, reasons, record)
-    return _result(element, status, reasons, facts, ruleset, questions, notes, exception)
+        return c.result("unknown", (c.reason["status_unknown"],), facts, record, (c.question["ask_case_status"],))
+    rule, status, reason, notes = row
+    if rule == "appeal_period":
+        return _appeal_period(record, plan, as_of, facts)
+    return c.result(status, (reason,), facts, record, (), notes)
 
 
-def _appeal_period(
-    record: IntakeRecord,
-    element: CaseStatusElement,
-    as_of: dt.date,
-    reasons: list[Message],
-    questions: list[Message],
-    notes: list[Message],
-) -> str:
+def _appeal_period(record: IntakeRecord, plan: _Plan, as_of: dt.date, facts: tuple) -> ElementResult:
     """A removal order whose finality is not recorded: decide by appeal and the appeal period.
 
     The order date is an interval; it can only have happened by the as-of date, so its end is
     clipped to it. It counts only when all of it falls on one side of the appeal period.
     """
-    days = element.appeal_period.days
+    c = plan.c
     appeal, order = record.appeal_filed, record.order_date
     if appeal == "yes":
-        reasons.append(_text(element.reasons, "appeal_filed"))
-        return "not_met"
+        return c.result("not_met", (c.reason["appeal_filed"],), facts, record)
     timing = None
     if order is not None:
-        end = min(order.end, as_of)
+        end = order.end if order.end < as_of else as_of
         if order.start > as_of:
             timing = "future"
-        elif (as_of - end).days > days:
+        elif (as_of - end).days > plan.appeal_days:
             timing = "final"
-        elif (as_of - order.start).days <= days:
+        elif (as_of - order.start).days <= plan.appeal_days:
             timing = "recent"
         else:
             timing = "spans"
-    if appeal == "no" and timing in ("final", "recent"):
-        end = min(order.end, as_of)
-        deadline = end + dt.timedelta(days=days)
-        params = {"order_date": str(order), "days": days, "appeal_deadline": deadline.isoformat()}
+    if appeal == "no" and (timing == "final" or timing == "recent"):
+        deadline = end + plan.appeal_delta
+        params = {"order_date": str(order), "days": plan.appeal_days, "appeal_deadline": deadline.isoformat()}
         if timing == "final":
-            reasons.append(_text(element.reasons, "order_final_by_time", **params))
-            return "met"
-        reasons.append(_text(element.reasons, "order_not_final_yet", **params))
+            return c.result("met", (c.message("order_final_by_time", **params),), facts, record)
         recheck = (deadline + dt.timedelta(days=1)).isoformat()
-        notes.append(_text(element.notes, "recheck_after_appeal_period", appeal_deadline=deadline.isoformat(), recheck_date=recheck))
-        return "review"
+        note = Message(c.notes_text["recheck_after_appeal_period"], (("appeal_deadline", deadline.isoformat()), ("recheck_date", recheck)), "recheck_after_appeal_period")
+        return c.result("review", (c.message("order_not_final_yet", **params),), facts, record, (), (note,))
     if timing == "future":
-        reasons.append(_text(element.reasons, "order_date_after_as_of", order_date=str(order)))
+        reason = c.message("order_date_after_as_of", order_date=str(order))
     else:
-        reasons.append(_text(element.reasons, "order_finality_unknown"))
-    if appeal != "no":
-        questions.append(_text(element.questions, "ask_appeal_filed"))
+        reason = c.reason["order_finality_unknown"]
+    questions: tuple[Message, ...] = () if appeal == "no" else (c.question["ask_appeal_filed"],)
     if order is None or timing == "future":
-        questions.append(_text(element.questions, "ask_order_date"))
+        questions += (c.question["ask_order_date"],)
     elif timing == "spans":
-        questions.append(_text(element.questions, "ask_precise_order_date"))
-    return "unknown"
+        questions += (c.question["ask_precise_order_date"],)
+    return c.result("unknown", (reason,), facts, record, questions)
+
+
+# --------------------------------------------------------------------------------- combining
 
 
 def combine(statuses: list[str], ruleset: RuleSet) -> str:
     """Apply the combination policy of the rules file to the element statuses."""
-    combination = ruleset.rules.combination
-    for rule in combination.rules:
-        if rule.if_any_element_is in statuses:
-            return rule.outcome
-    return combination.otherwise
-
-
-def evaluate_element(element_id: str, record: IntakeRecord, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
-    """Evaluate one element; ``evaluate`` is the three of these plus the combination policy."""
-    if element_id == "subjected_to_mpp1":
-        return _subjected_to_mpp1(record, ruleset.enrollment, ruleset)
-    if element_id == "outside_us":
-        return _outside_us(record, ruleset.location, ruleset)
-    if element_id == "case_inactive":
-        return _case_inactive(record, ruleset.case_status, ruleset, as_of)
-    raise KeyError(element_id)
+    plan = _plan(ruleset)
+    for status, outcome in plan.combination:
+        if status in statuses:
+            return outcome
+    return plan.otherwise
 
 
 def questions_for(elements: tuple[ElementResult, ...], outcome: str) -> tuple[Message, ...]:
     """The questions that would settle every unknown element (none once the person is excluded)."""
-    if outcome == "not_member":
+    if outcome != "needs_info":  # only needs_info has unknown elements that could change the outcome
         return ()
     return tuple(q for e in elements if e.status == "unknown" for q in e.questions)
+
+
+def evaluate_element(element_id: str, record: IntakeRecord, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
+    """Evaluate one element; ``evaluate`` is the three of these plus the combination policy."""
+    plan = _plan(ruleset)
+    if element_id == "subjected_to_mpp1":
+        return _subjected_to_mpp1(record, plan)
+    if element_id == "outside_us":
+        return _outside_us(record, plan)
+    if element_id == "case_inactive":
+        return _case_inactive(record, plan, as_of)
+    raise KeyError(element_id)
 
 
 def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Determination:
@@ -298,22 +307,27 @@ def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Deter
     >>> evaluate(person, rules, as_of=dt.date(2026, 11, 27)).outcome
     'likely_member'
     """
-    elements = (
-        _subjected_to_mpp1(record, ruleset.enrollment, ruleset),
-        _outside_us(record, ruleset.location, ruleset),
-        _case_inactive(record, ruleset.case_status, ruleset, as_of),
-    )
-    outcome = combine([e.status for e in elements], ruleset)
-    questions = questions_for(elements, outcome)
-    notes = tuple(n for e in elements for n in e.notes)
+    plan = ruleset.compiled.get("plan") or _plan(ruleset)
+    a = _subjected_to_mpp1(record, plan)
+    b = _outside_us(record, plan)
+    c = _case_inactive(record, plan, as_of)
+    statuses = (a.status, b.status, c.status)
+    for status, outcome in plan.combination:
+        if status in statuses:
+            break
+    else:
+        outcome = plan.otherwise
+    elements = (a, b, c)
+    questions = questions_for(elements, outcome) if outcome == "needs_info" else ()
     return Determination(
         outcome,
-        ruleset.rules.outcomes[outcome],
+        plan.outcomes[outcome],
         elements,
         questions,
-        notes,
-        tuple(record.data_issues),
-        ruleset.version,
-        ruleset.hash,
+        a.notes + b.notes + c.notes,
+        record.data_issues,
+        plan.version,
+        plan.hash,
         as_of,
     )
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -86,11 +86,11 @@ class Localized(Protocol):
     def get(self, lang: str) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """A template in every language plus its parameters; rendered on demand.
 
     Parameters that are themselves localized (a country name) render in the same language.
+    A NamedTuple because the engine builds several per record and tuples are cheap to build.
     """
 
     template: Localized

@@ -11,9 +11,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from babel import Locale
 from babel.dates import get_month_names
@@ -325,8 +324,7 @@ def infer_date_order(values: list[Any]) -> tuple[DateOrder | None, bool]:
 # ---------------------------------------------------------------------------------- countries
 
 
-@dataclass(frozen=True, slots=True)
-class CountryName:
+class CountryName(NamedTuple):
     """An ISO 3166 alpha-2 code that renders as the country's name in a language."""
 
     code: str

@@ -246,6 +246,8 @@ class RuleSet:
         self.hash = content_hash
         self.source = source
         self.version = rules.version
+        self.compiled: dict[str, Any] = {}
+        """Lookup structures the engine derives from the rules once (never client data)."""
         self.enrollment = _one(rules.elements, EnrollmentWindowElement)
         self.location = _one(rules.elements, CurrentLocationElement)
         self.case_status = _one(rules.elements, CaseStatusElement)
