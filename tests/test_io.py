@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import subprocess
@@ -143,8 +144,8 @@ def test_limits_on_size_rows_and_columns_are_plain_sentences():
 def test_formula_injection_is_neutralised_in_csv():
     """Cells that start with = + - @ tab or CR are written as text."""
     assert [neutralize(v) for v in ("=1+1", "+1", "-1", "@SUM", "\tx", "\rx", "ok", 3)] == ["'=1+1", "'+1", "'-1", "'@SUM", "'\tx", "'\rx", "ok", 3]
-    data = write_csv(["=bad header"], [["=HYPERLINK(\"http://x\")"]]).decode("utf-8-sig")
-    assert data.splitlines() == ["'=bad header", "\"'=HYPERLINK(\"\"http://x\"\")\""]
+    data = write_csv(["=bad header", "ok"], [["=HYPERLINK(\"http://x\")", "-5"], ["plain", "@x"]]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(data))) == [["'=bad header", "ok"], ["'=HYPERLINK(\"http://x\")", "plain"], ["'-5", "'@x"]]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from eligibility.normalize import (
     fold,
     infer_date_order,
     normalize_a_number,
+    normalize_a_numbers,
     parse_date,
     parse_yes_no,
 )
@@ -207,3 +208,13 @@ def test_no_parser_raises_on_any_cell(value, normalizer):
     """A bad cell never raises: each parser returns a value or unknown with an issue."""
     for field in ("date_of_birth", "nationality", "case_status", "appeal_filed", "a_number", "notes"):
         normalizer.parse(field, value)
+
+
+@given(values=st.lists(st.one_of(st.text(alphabet="Aa0123456789 .-\u00a0x#", max_size=14), st.integers(0, 10**10), st.none()), max_size=20))
+def test_vectorised_a_numbers_match_the_one_value_path(values):
+    """The batch's vectorised A-number normalisation gives exactly what normalize_a_number gives."""
+    many_values, many_issues = normalize_a_numbers(values)
+    for value, got, issue in zip(values, many_values, many_issues, strict=True):
+        expected, expected_issue = normalize_a_number(value)
+        assert got == expected
+        assert (issue is None) == (expected_issue is None)

@@ -1,9 +1,11 @@
 """Screen a whole table: every input row comes out, in order, with a determination and its issues.
 
-Fast by construction: each column's distinct values are parsed once; each element of the class
-definition is evaluated once per distinct combination of the facts it reads (the fields listed
-under ``facts:`` in the rules file); results are mapped back to rows with numpy. The result is
-the same as calling ``evaluate()`` on every row (a property test checks this).
+Fast by construction, and columnar throughout:
+1. each mapped column is dictionary-encoded, and only its *distinct* values are parsed;
+2. each element of the class definition is evaluated once per distinct combination of the facts
+   it reads (the fields listed under ``facts:`` in the rules file);
+3. per-row outputs are built with Arrow's vectorised kernels (take, join), never row by row.
+The result equals calling ``evaluate()`` on every row (``tests/test_batch.py`` checks this).
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .engine import ElementResult, combine, evaluate_element, questions_for
+from .engine import ElementResult, combine, conditional_facts, evaluate_element
 from .i18n import msg
 from .io import Table
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
-from .model import FIELDS, DataIssue, IntakeRecord
-from .normalize import DateOrder, Normalizer, date_order_evidence, fold
-from .rules import ELEMENT_IDS, RuleSet
+from .model import DATE_FIELDS, FIELDS, DataIssue, IntakeRecord
+from .normalize import DateOrder, Normalizer, date_order_evidence, normalize_a_numbers
+from .rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
 
 SEPARATOR = " | "
 ADDED_COLUMNS = (
@@ -51,9 +56,21 @@ class DateColumn:
     ambiguous_values: int
 
 
+class _Facts:
+    """A record's facts for one element: IntakeRecord's defaults, a few values set (cheap to build)."""
+
+    client_id = full_name = a_number = date_of_birth = nationality = None
+    mpp_enrollment_date = current_country = case_status = order_date = notes = None
+    mpp_enrolled = entered_us_since_mpp = appeal_filed = other_case_pending = "unknown"
+    data_issues = ()
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
 @dataclass
 class BatchResult:
-    """Everything a report or a page needs about one screened table."""
+    """Everything a report or a page needs about one screened table. Output columns are Arrow arrays."""
 
     table: Table
     mapping: list[ColumnMatch]
@@ -61,49 +78,82 @@ class BatchResult:
     lang: str
     rules_version: str
     rules_hash: str
-    outcome: list[str]
-    statuses: dict[str, list[str]]
-    reasons: list[str]
-    questions: list[str]
-    review_points: list[str]
-    notes: list[str]
-    issues: list[DataIssue]
-    issues_text: list[str]
+    arrays: dict[str, pa.Array]
+    issues_by_row: dict[int, list[DataIssue]]
+    element_rows: dict[str, np.ndarray]
+    element_results: dict[str, list[ElementResult]]
     date_columns: list[DateColumn] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.outcome)
+        return len(self.table)
 
-    def added_columns(self) -> dict[str, list[Any]]:
+    def added_columns(self) -> dict[str, pa.Array]:
         """The columns the screening adds, named as in the output contract."""
-        n = len(self.outcome)
-        return {
-            "determination": self.outcome,
-            "subjected_to_mpp1": self.statuses["subjected_to_mpp1"],
-            "outside_us": self.statuses["outside_us"],
-            "case_inactive": self.statuses["case_inactive"],
-            "reasons": self.reasons,
-            "next_questions": self.questions,
-            "data_issues": self.issues_text,
-            "rules_version": [self.rules_version] * n,
-            "as_of": [self.as_of.isoformat()] * n,
-        }
+        return {name: self.arrays[name] for name in ADDED_COLUMNS}
+
+    @cached_property
+    def outcome(self) -> list[str]:
+        return self.arrays["determination"].to_pylist()
+
+    @cached_property
+    def statuses(self) -> dict[str, list[str]]:
+        return {e: self.arrays[e].to_pylist() for e in ELEMENT_IDS}
+
+    @cached_property
+    def reasons(self) -> list[str]:
+        return self.arrays["reasons"].to_pylist()
+
+    @cached_property
+    def questions(self) -> list[str]:
+        return self.arrays["next_questions"].to_pylist()
+
+    @cached_property
+    def issues_text(self) -> list[str]:
+        return self.arrays["data_issues"].to_pylist()
+
+    @cached_property
+    def review_points(self) -> list[str]:
+        """Per row, the reasons of the elements that need attorney review ("" for none)."""
+        parts = []
+        for e in ELEMENT_IDS:
+            texts = [r.reason(self.lang) + SEPARATOR if r.status == "review" else "" for r in self.element_results[e]]
+            parts.append(_take(texts, self.element_rows[e]))
+        if not len(self):
+            return []
+        return pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=" |").to_pylist()
+
+    @cached_property
+    def issues(self) -> list[DataIssue]:
+        """Every data issue, in row order, each placed at its spreadsheet row and column."""
+        return [issue for i in sorted(self.issues_by_row) for issue in self.issues_by_row[i]]
 
     def counts(self) -> dict[str, int]:
         """Rows by determination."""
-        return {k: int(v) for k, v in pd.Series(self.outcome).value_counts().items()}
+        counts = pc.value_counts(self.arrays["determination"]).to_pylist()
+        return {c["values"]: int(c["counts"]) for c in counts}
 
     def field_column(self, name: str) -> int | None:
         """Index of the sheet column mapped to a canonical field."""
         return next((m.index for m in self.mapping if m.field == name), None)
 
 
-def _factorize(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+# ------------------------------------------------------------------------------- factorising
+
+
+def _factorize(values: Any) -> tuple[np.ndarray, list[Any]]:
+    """Per-row codes into the column's distinct values (-1 for a missing cell)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        encoded = pc.dictionary_encode(values)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        codes = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes).astype(np.int64)
+        return codes, encoded.dictionary.to_pylist()
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     return codes.astype(np.int64), list(uniques)
 
 
-def _date_order(field_name: str, uniques: list[Any], chosen: DateOrder | None) -> tuple[DateOrder | None, str, int]:
+def _date_order(uniques: list[Any], chosen: DateOrder | None) -> tuple[DateOrder | None, str, int]:
     kinds = [date_order_evidence(u) for u in uniques]
     ambiguous = sum(k == "ambiguous" for k in kinds)
     if chosen is not None:
@@ -117,18 +167,96 @@ def _date_order(field_name: str, uniques: list[Any], chosen: DateOrder | None) -
 
 
 class _ParsedColumn:
-    """One mapped column: per-row codes into its parsed distinct values, and their issues."""
+    """One mapped column: per-row codes into its distinct raw values, their parsed values and issues.
+
+    Code -1 (a missing cell) indexes the last slot, which holds the blank value.
+    """
 
     def __init__(self, codes: np.ndarray, values: list[Any], issues: list[DataIssue | None]) -> None:
-        # Code -1 (a missing cell) indexes the last slot, which holds the blank value.
         self.values = [*values, None]
         self.issues = [*issues, None]
-        parsed_codes, self.parsed = pd.factorize(pd.Series(self.values, dtype=object), use_na_sentinel=True)
-        self.parsed = [*list(self.parsed), None]
-        self.row_parsed = parsed_codes.astype(np.int64)[codes]  # -1 for unknown
-        self.row_parsed[self.row_parsed < 0] = len(self.parsed) - 1
         self.codes = codes
-        self.has_issue = np.array([i is not None for i in self.issues], dtype=bool)
+        self.issue_slots = [i for i, issue in enumerate(issues) if issue is not None]
+
+    @cached_property
+    def _parsed_codes(self) -> tuple[list[Any], np.ndarray]:
+        parsed_codes, parsed = pd.factorize(pd.Series(self.values, dtype=object), use_na_sentinel=True)
+        parsed_list = [*list(parsed), None]
+        return parsed_list, np.where(parsed_codes < 0, len(parsed_list) - 1, parsed_codes)[self.codes]
+
+    @property
+    def parsed(self) -> list[Any]:
+        """The distinct parsed values (last: None)."""
+        return self._parsed_codes[0]
+
+    @property
+    def row_parsed(self) -> np.ndarray:
+        """Per row, the index of its parsed value (computed only for fields an element reads)."""
+        return self._parsed_codes[1]
+
+    def rows_with_issues(self) -> np.ndarray:
+        if not self.issue_slots:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(np.isin(self.codes, self.issue_slots))
+
+
+def _parse_date_cell(normalizer: Normalizer, name: str, value: Any, order: DateOrder | None, source: str):
+    if source == "conflict" and date_order_evidence(value) == "ambiguous":
+        text = str(value)
+        return None, DataIssue("ambiguous_date", name, text, msg("issue.ambiguous_date", value=text[:80]))
+    return normalizer.parse(name, value, order)
+
+
+def _distinct_rows(code_columns: list[np.ndarray], n: int) -> tuple[np.ndarray, list[int]]:
+    """Group rows by the combination of codes: per-row group index and one row per group."""
+    if not code_columns or n == 0:
+        return np.zeros(n, dtype=np.int64), [0] if n else []
+    key = np.zeros(n, dtype=np.int64)
+    capacity = 1
+    for codes in code_columns:
+        width = int(codes.max()) + 1
+        if capacity * width >= 2**62:
+            _, first, inverse = np.unique(np.stack(code_columns, axis=1), axis=0, return_index=True, return_inverse=True)
+            return inverse.reshape(-1), first.tolist()
+        key = key * width + codes
+        capacity *= width
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return inverse.reshape(-1), first.tolist()
+
+
+def _relevant_codes(name: str, parsed: dict[str, _ParsedColumn], condition: tuple[str, set[Any], set[str]] | None) -> np.ndarray:
+    """A fact's per-row codes, blanked on rows where the element cannot read it.
+
+    (Only the removal-order row of the status table reads the order date and the appeal answer;
+    grouping other rows by those facts would evaluate the same thing many times over.)
+    """
+    codes = parsed[name].row_parsed
+    if condition is None or name not in condition[2] or condition[0] not in parsed:
+        return codes
+    control = parsed[condition[0]]
+    reading = np.array([v in condition[1] for v in control.parsed], dtype=bool)[control.row_parsed]
+    return np.where(reading, codes, len(parsed[name].parsed) - 1)
+
+
+def _take(texts: list[str | None], index: np.ndarray) -> pa.Array:
+    """Per-row strings: ``texts[index[i]]`` for every row, built in C."""
+    return pc.take(pa.array(texts, type=pa.string()), pa.array(index))
+
+
+def _join(parts: list[pa.Array], n: int) -> pa.Array:
+    """Join per-row parts with the separator, skipping missing ones; "" where all are missing.
+
+    (pyarrow's own ``null_handling="skip"`` returns arrays of the wrong length, so each present
+    part gets the separator in front, the parts are concatenated, and the first one is removed.)
+    """
+    if not parts:
+        return pa.repeat(pa.scalar("", pa.string()), n)
+    prefixed = [pc.fill_null(pc.binary_join_element_wise(SEPARATOR, part, ""), "") for part in parts]
+    joined = pc.binary_join_element_wise(*prefixed, "") if len(prefixed) > 1 else prefixed[0]
+    return pc.utf8_slice_codeunits(joined, len(SEPARATOR))  # drop the first separator ("" stays "")
+
+
+# ---------------------------------------------------------------------------------- screening
 
 
 def screen_table(
@@ -152,10 +280,18 @@ def screen_table(
     parsed: dict[str, _ParsedColumn] = {}
     date_columns: list[DateColumn] = []
     for name, match in by_field.items():
+        if name in ("client_id", "notes"):
+            continue  # kept in the output, never read by the rules
         codes, uniques = _factorize(table.column(match.index))
-        order = None
-        if name in ("date_of_birth", "mpp_enrollment_date", "order_date"):
-            order, source, ambiguous = _date_order(name, uniques, (date_orders or {}).get(name))
+        if name == "full_name":
+            parsed[name] = _ParsedColumn(codes, uniques, [None] * len(uniques))
+            continue
+        if name == "a_number":
+            values, issues = normalize_a_numbers(uniques)
+            parsed[name] = _ParsedColumn(codes, values, issues)
+            continue
+        if name in DATE_FIELDS:
+            order, source, ambiguous = _date_order(uniques, (date_orders or {}).get(name))
             date_columns.append(DateColumn(name, match.header, order, source, ambiguous))
             results = [_parse_date_cell(normalizer, name, u, order, source) for u in uniques]
         else:
@@ -164,28 +300,24 @@ def screen_table(
 
     element_rows: dict[str, np.ndarray] = {}
     element_results: dict[str, list[ElementResult]] = {}
+    conditional = conditional_facts(ruleset)
     for element_id in ELEMENT_IDS:
         facts = [f for f in ruleset.elements[element_id].facts if f in parsed]
-        inverse, representatives = _distinct_rows([parsed[f].row_parsed for f in facts], n)
+        keys = [_relevant_codes(f, parsed, conditional.get(element_id)) for f in facts]
+        inverse, representatives = _distinct_rows(keys, n)
         results = []
         for row in representatives:
             values = {f: parsed[f].parsed[parsed[f].row_parsed[row]] for f in facts}
-            record = IntakeRecord.model_construct(**{k: v for k, v in values.items() if v is not None})
-            results.append(evaluate_element(element_id, record, ruleset, as_of))
+            record = _Facts({k: v for k, v in values.items() if v is not None})
+            results.append(evaluate_element(element_id, record, ruleset, as_of))  # type: ignore[arg-type]
         element_rows[element_id] = inverse
         element_results[element_id] = results
 
-    sizes = [len(element_results[e]) for e in ELEMENT_IDS]
-    triple = element_rows[ELEMENT_IDS[0]] * (sizes[1] * sizes[2]) + element_rows[ELEMENT_IDS[1]] * sizes[2] + element_rows[ELEMENT_IDS[2]]
-    distinct, first, inverse = np.unique(triple, return_index=True, return_inverse=True)
-    rendered = [_render_triple(int(row), element_rows, element_results, ruleset, lang) for row in first]
-    columns = list(zip(*rendered, strict=True)) if rendered else [()] * 7
-    take = inverse.tolist()
-    outcome, status_a, status_b, status_c, reasons, questions, review = (
-        [col[i] for i in take] for col in columns
-    )
-    issues, issues_text = _row_issues(table, by_field, parsed, lang)
-    notes_per_row = [""] * n
+    arrays, _ = _outputs(element_rows, element_results, ruleset, lang, n)
+    issues_by_row, issue_parts = _row_issues(table, by_field, parsed, lang)
+    arrays["data_issues"] = _join(issue_parts, n)
+    arrays["rules_version"] = pa.repeat(pa.scalar(ruleset.version), n)
+    arrays["as_of"] = pa.repeat(pa.scalar(as_of.isoformat()), n)
     return BatchResult(
         table=table,
         mapping=matches,
@@ -193,119 +325,126 @@ def screen_table(
         lang=lang,
         rules_version=ruleset.version,
         rules_hash=ruleset.hash,
-        outcome=outcome,
-        statuses={"subjected_to_mpp1": status_a, "outside_us": status_b, "case_inactive": status_c},
-        reasons=reasons,
-        questions=questions,
-        review_points=review,
-        notes=notes_per_row,
-        issues=issues,
-        issues_text=issues_text,
+        arrays=arrays,
+        issues_by_row=issues_by_row,
+        element_rows=element_rows,
+        element_results=element_results,
         date_columns=date_columns,
     )
 
 
-def _parse_date_cell(normalizer: Normalizer, name: str, value: Any, order: DateOrder | None, source: str):
-    if source == "conflict" and date_order_evidence(value) == "ambiguous":
-        text = str(value)
-        return None, DataIssue("ambiguous_date", name, text, msg("issue.ambiguous_date", value=text[:80]))
-    return normalizer.parse(name, value, order)
+def _outputs(
+    element_rows: dict[str, np.ndarray], element_results: dict[str, list[ElementResult]], ruleset: RuleSet, lang: str, n: int
+) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """Status, outcome, reasons and questions columns, each built with a few vectorised kernels."""
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    outcome_of = np.array(
+        [OUTCOMES.index(combine([a, b, c], ruleset)) for a in STATUSES for b in STATUSES for c in STATUSES], dtype=np.int64
+    )
+    status_codes = {
+        e: np.array([status_index[r.status] for r in element_results[e]], dtype=np.int64)[element_rows[e]] for e in ELEMENT_IDS
+    }
+    a, b, c = (status_codes[e] for e in ELEMENT_IDS)
+    outcome_codes = outcome_of[a * 16 + b * 4 + c] if n else np.zeros(0, dtype=np.int64)
+    arrays: dict[str, pa.Array] = {"determination": _take(list(OUTCOMES), outcome_codes)}
+    for e in ELEMENT_IDS:
+        arrays[e] = _take(list(STATUSES), status_codes[e])
+    reasons, questions = [], []
+    for e in ELEMENT_IDS:
+        results, rows = element_results[e], element_rows[e]
+        reasons.append(_take([_element_text(r, lang) for r in results], rows))
+        asked = [
+            "".join(q.text(lang) + SEPARATOR for q in r.questions) if r.status == "unknown" else "" for r in results
+        ]
+        questions.append(_take(asked, rows))
+    arrays["reasons"] = pc.binary_join_element_wise(*reasons, SEPARATOR) if n else pa.array([], pa.string())
+    asked_all = pc.utf8_rtrim(pc.binary_join_element_wise(*questions, ""), characters=" |") if n else pa.array([], pa.string())
+    needs_info = pa.array(outcome_codes == OUTCOMES.index("needs_info"))
+    arrays["next_questions"] = pc.if_else(needs_info, asked_all, "")
+    return arrays, outcome_codes
 
 
-def _distinct_rows(code_columns: list[np.ndarray], n: int) -> tuple[np.ndarray, list[int]]:
-    """Group rows by the combination of codes: per-row group index and one row per group."""
-    if not code_columns:
-        return np.zeros(n, dtype=np.int64), [0] if n else []
-    key = np.zeros(n, dtype=np.int64)
-    capacity = 1
-    for codes in code_columns:
-        width = int(codes.max()) + 1 if len(codes) else 1
-        if capacity * width >= 2**62:
-            stacked = np.stack(code_columns, axis=1)
-            _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
-            return inverse.reshape(-1), first.tolist()
-        key = key * width + codes
-        capacity *= width
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), first.tolist()
+def _element_text(result: ElementResult, lang: str) -> str:
+    """One element's part of the reasons column: its letter, its reason, and its notes."""
+    text = f"{ELEMENT_LETTERS[result.element_id]} {result.reason(lang)}"
+    for note in result.notes:
+        text += SEPARATOR + note.text(lang)
+    return text
 
 
-def _render_triple(
-    row: int,
-    element_rows: dict[str, np.ndarray],
-    element_results: dict[str, list[ElementResult]],
-    ruleset: RuleSet,
-    lang: str,
-) -> tuple[str, str, str, str, str, str, str]:
-    elements = tuple(element_results[e][element_rows[e][row]] for e in ELEMENT_IDS)
-    outcome = combine([e.status for e in elements], ruleset)
-    reasons = SEPARATOR.join(f"{ELEMENT_LETTERS[e.element_id]} {e.reason(lang)}" for e in elements)
-    notes = [n.text(lang) for e in elements for n in e.notes]
-    if notes:
-        reasons = SEPARATOR.join([reasons, *notes])
-    questions = SEPARATOR.join(q.text(lang) for q in questions_for(elements, outcome))
-    review = SEPARATOR.join(e.reason(lang) for e in elements if e.status == "review")
-    return outcome, elements[0].status, elements[1].status, elements[2].status, reasons, questions, review
+# ---------------------------------------------------------------------------------- data issues
 
 
 def _row_issues(
     table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn], lang: str
-) -> tuple[list[DataIssue], list[str]]:
-    """Every data issue placed at its spreadsheet row and column, plus one text per row."""
-    n = len(table)
+) -> tuple[dict[int, list[DataIssue]], list[pa.Array]]:
+    """Issues by row index (placed at spreadsheet row and column), and per-field text columns."""
     per_row: dict[int, list[DataIssue]] = defaultdict(list)
+    parts: list[pa.Array] = []
     for name, column in parsed.items():
-        mask = column.has_issue[column.codes]
+        if not column.issue_slots:
+            continue
         header = by_field[name].header
-        for i in np.flatnonzero(mask).tolist():
-            issue = column.issues[column.codes[i]]
-            per_row[i].append(issue.at(table.row_numbers[i], header))
-    for i, issue in _duplicates(table, by_field, parsed):
-        per_row[i].append(issue)
-    issues: list[DataIssue] = []
-    texts = [""] * n
-    for i in sorted(per_row):
-        row_issues = per_row[i]
-        issues.extend(row_issues)
-        texts[i] = SEPARATOR.join(f"{x.column}: {x.message.text(lang)}" for x in row_issues)
-    return issues, texts
+        texts = [f"{header}: {column.issues[slot].message.text(lang)}" for slot in column.issue_slots]
+        slot_of = np.full(len(column.values), len(texts), dtype=np.int64)
+        slot_of[column.issue_slots] = np.arange(len(texts))
+        parts.append(_take([*texts, None], slot_of[column.codes]))
+        for i in column.rows_with_issues().tolist():
+            per_row[i].append(column.issues[column.codes[i]].at(table.row_numbers[i], header))
+    duplicates = _duplicates(table, by_field, parsed)
+    if duplicates:
+        texts: list[str | None] = [None] * len(table)
+        for i, issue in duplicates:
+            per_row[i].append(issue)
+            text = f"{issue.column}: {issue.message.text(lang)}"
+            texts[i] = text if texts[i] is None else f"{texts[i]}{SEPARATOR}{text}"
+        parts.append(pa.array(texts, type=pa.string()))
+    return dict(per_row), parts
 
 
-def _duplicates(
-    table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn]
-) -> list[tuple[int, DataIssue]]:
+def _duplicates(table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn]) -> list[tuple[int, DataIssue]]:
     """The same A-number on two rows, or the same name and date of birth, flagged on both rows."""
     found: list[tuple[int, DataIssue]] = []
     if "a_number" in parsed:
         column = parsed["a_number"]
-        valid = [v if i is None else None for v, i in zip(column.values, column.issues, strict=True)]
-        keys = [valid[c] for c in column.codes.tolist()]
-        found += _flag(keys, table, "duplicate_a_number", by_field["a_number"].header)
+        valid = [v if v is not None and i is None else None for v, i in zip(column.values, column.issues, strict=True)]
+        key_codes, _ = pd.factorize(pd.Series(valid, dtype=object), use_na_sentinel=True)
+        found += _flag(key_codes[column.codes], table, "duplicate_a_number", by_field["a_number"].header)
     if "full_name" in parsed and "date_of_birth" in parsed:
-        names = parsed["full_name"]
-        births = parsed["date_of_birth"]
-        folded = [fold(v) if isinstance(v, str) else None for v in names.values]
-        keys = [
-            (folded[a], str(births.values[b])) if folded[a] and births.values[b] is not None else None
-            for a, b in zip(names.codes.tolist(), births.codes.tolist(), strict=True)
-        ]
-        found += _flag(keys, table, "duplicate_person", by_field["full_name"].header)
+        names, births = parsed["full_name"], parsed["date_of_birth"]
+        name_codes = _folded_codes(names.values)
+        row_names = name_codes[names.codes]
+        blank_birth = len(births.parsed) - 1
+        present = (row_names >= 0) & (births.row_parsed != blank_birth)
+        combined = np.where(present, row_names * (blank_birth + 1) + births.row_parsed, -1)
+        found += _flag(combined, table, "duplicate_person", by_field["full_name"].header)
     return found
 
 
-def _flag(keys: list[Any], table: Table, code: str, header: str) -> list[tuple[int, DataIssue]]:
-    groups: dict[Any, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        if key is not None:
-            groups[key].append(i)
+def _folded_codes(names: list[Any]) -> np.ndarray:
+    """Codes that are equal for names equal once case, accents, spaces and punctuation are folded."""
+    texts = pa.array([v if isinstance(v, str) else None for v in names], type=pa.string())
+    folded = pc.utf8_lower(texts)
+    if not pc.all(pc.fill_null(pc.string_is_ascii(folded), True)).as_py():
+        folded = pc.replace_substring_regex(pc.utf8_normalize(folded, form="NFKD"), pattern=r"\p{Mn}+", replacement="")
+    folded = pc.utf8_trim(pc.replace_substring_regex(folded, pattern=r"[^\p{L}\p{N}]+", replacement=" "), " ")
+    folded = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
+    encoded = pc.dictionary_encode(folded)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes).astype(np.int64)
+
+
+def _flag(row_keys: np.ndarray, table: Table, code: str, header: str) -> list[tuple[int, DataIssue]]:
+    """Flag every row whose key (>= 0) occurs on another row too; Python runs only for duplicates."""
+    duplicated = pd.Series(row_keys).duplicated(keep=False).to_numpy() & (row_keys >= 0)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(duplicated).tolist():
+        groups[int(row_keys[i])].append(i)
     out = []
     for rows in groups.values():
-        if len(rows) < 2:
-            continue
         for i in rows:
             others = ", ".join(str(table.row_numbers[j]) for j in rows if j != i)
-            issue = DataIssue(code, None, "", msg(f"issue.{code}", rows=others), table.row_numbers[i], header, "warning")
-            out.append((i, issue))
+            out.append((i, DataIssue(code, None, "", msg(f"issue.{code}", rows=others), table.row_numbers[i], header, "warning")))
     return out
 
 
@@ -319,3 +458,6 @@ def missing_fields(mapping: Sequence[ColumnMatch]) -> list[str]:
     decisive = [f for f in FIELDS if f not in ("client_id", "full_name", "a_number", "date_of_birth", "notes")]
     have = mapped_fields(mapping)
     return [f for f in decisive if f not in have]
+
+
+__all__ = ["ADDED_COLUMNS", "BatchResult", "DateColumn", "IntakeRecord", "missing_fields", "screen_table"]

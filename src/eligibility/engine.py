@@ -285,6 +285,18 @@ def questions_for(elements: tuple[ElementResult, ...], outcome: str) -> tuple[Me
     return tuple(q for e in elements if e.status == "unknown" for q in e.questions)
 
 
+def conditional_facts(ruleset: RuleSet) -> dict[str, tuple[str, set[Any], set[str]]]:
+    """Facts an element reads only for some values of another fact.
+
+    ``{"case_inactive": ("case_status", {"removal_order"}, {"order_date", "appeal_filed"})}``:
+    element (c) reads the order date and the appeal answer only for statuses whose row applies
+    the appeal-period rule. The batch uses this to group rows that must give the same result.
+    """
+    table = ruleset.case_status.status_table
+    with_rule = {code for code, row in table.items() if row.rule == "appeal_period"}
+    return {"case_inactive": ("case_status", with_rule, {"order_date", "appeal_filed"})}
+
+
 def evaluate_element(element_id: str, record: IntakeRecord, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
     """Evaluate one element; ``evaluate`` is the three of these plus the combination policy."""
     plan = _plan(ruleset)

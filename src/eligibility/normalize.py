@@ -44,9 +44,14 @@ def fold(value: str) -> str:
     >>> fold("  Orden de Deportación, EN AUSENCIA. ")
     'orden de deportacion en ausencia'
     """
+    if value.isascii():
+        return " ".join(_NOT_WORD.sub(" ", value.lower()).split())
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     no_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z?✓✔]+", " ", no_marks).split())
+    return " ".join(_NOT_WORD.sub(" ", no_marks).split())
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z?✓✔]+")
 
 
 def is_blank(value: Any) -> bool:
@@ -139,6 +144,29 @@ def normalize_a_number(value: Any) -> tuple[str | None, DataIssue | None]:
     if digits.isascii() and digits.isdigit() and len(digits) in (8, 9):
         return digits.zfill(9), None
     return text.strip(), _issue("invalid_a_number", "a_number", text)
+
+
+def normalize_a_numbers(values: list[Any]) -> tuple[list[str | None], list[DataIssue | None]]:
+    """``normalize_a_number`` over many values at once (vectorised for text; same results)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = [v if isinstance(v, str) else None for v in values]
+    array = pa.array(texts, type=pa.string())
+    digits = pc.replace_substring_regex(array, pattern=r"[Aa\s.\-]", replacement="")
+    good = pc.fill_null(pc.match_substring_regex(digits, pattern=r"^[0-9]{8,9}$"), False).to_pylist()
+    padded = pc.utf8_lpad(digits, width=9, padding="0").to_pylist()
+    out_values: list[str | None] = []
+    out_issues: list[DataIssue | None] = []
+    for value, text, ok, pad in zip(values, texts, good, padded, strict=True):
+        if ok:
+            out_values.append(pad)
+            out_issues.append(None)
+        else:  # numbers from Excel cells, blanks, invalid or unusual text: the one-value path decides
+            result = normalize_a_number(value)
+            out_values.append(result[0])
+            out_issues.append(result[1])
+    return out_values, out_issues
 
 
 # --------------------------------------------------------------------------------------- dates

@@ -14,6 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
+
 from . import __version__
 from .batch import ADDED_COLUMNS, BatchResult
 from .engine import Determination
@@ -39,12 +42,15 @@ def pseudonym(row_number: int) -> str:
 # ---------------------------------------------------------------------------------- results
 
 
-def result_columns(result: BatchResult, *, redact: bool = False) -> tuple[list[str], list[list[Any]]]:
-    """The Results table: original columns (less identifying ones if ``redact``) + added columns."""
+def result_columns(result: BatchResult, *, redact: bool = False) -> tuple[list[str], list[Any]]:
+    """The Results table: original columns (less identifying ones if ``redact``) + added columns.
+
+    Columns are Python lists or Arrow arrays, as the reader and the batch produced them.
+    """
     table = result.table
     drop = {m.index for m in result.mapping if redact and m.field in REDACTED_FIELDS}
     headers: list[str] = []
-    columns: list[list[Any]] = []
+    columns: list[Any] = []
     if redact:
         headers.append("ref")
         columns.append([pseudonym(r) for r in table.row_numbers])
@@ -61,6 +67,27 @@ def result_columns(result: BatchResult, *, redact: bool = False) -> tuple[list[s
         headers.append(label)
         columns.append(values)
     return headers, columns
+
+
+def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
+    """A DataFrame for the XLSX writer: Arrow-backed where a column has one type, else object.
+
+    Values keep their types (numbers, dates, text); text is always written as text, never as a
+    formula or a link.
+    """
+    data = {}
+    for header, values in zip(headers, columns, strict=True):
+        if isinstance(values, pa.ChunkedArray | pa.Array):
+            data[header] = pd.Series(pd.arrays.ArrowExtensionArray(values))
+            continue
+        try:
+            array = pa.array(values)
+            if pa.types.is_null(array.type):
+                raise pa.ArrowInvalid("all empty")
+            data[header] = pd.Series(pd.arrays.ArrowExtensionArray(array))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            data[header] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, copy=False)
 
 
 def batch_csv(result: BatchResult, *, redact: bool = False) -> bytes:
@@ -83,7 +110,7 @@ def batch_workbook(
     lang = result.lang
     headers, columns = result_columns(result, redact=redact)
     unique_headers = _unique(headers)
-    results_rows = [dict(zip(unique_headers, (_cell(v) for v in row), strict=True)) for row in zip(*columns, strict=True)]
+    results_rows = _frame(unique_headers, columns)
 
     names = {k: t(f"report.sheet.{k}", lang) for k in ("results", "summary", "follow_up", "data_issues", "rules")}
     sheets = [
@@ -93,7 +120,7 @@ def batch_workbook(
         (names["data_issues"], _issue_rows(result, redact)),
         (names["rules"], _rules_rows(ruleset, lang)),
     ]
-    sheets = [(name, rows or [_empty_row(name, lang)]) for name, rows in sheets]
+    sheets = [(name, rows if isinstance(rows, pd.DataFrame) or rows else [_empty_row(name, lang)]) for name, rows in sheets]
     bold = rx.Format().set_bold().set_background_color("#DDEBF7").set_text_wrap()
     formats = {
         outcome: rx.Format().set_background_color(color) for outcome, color in FILLS.items()
@@ -139,14 +166,6 @@ def _unique(headers: list[str]) -> list[str]:
         seen[h] += 1
         out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
     return out
-
-
-def _cell(value: Any) -> Any:
-    """A value for an XLSX cell: typed values stay typed, text stays text (never a formula)."""
-    if value is None or isinstance(value, bool | int | float | dt.date):
-        return value
-    text = str(value)
-    return text[:32000]
 
 
 def _empty_row(sheet: str, lang: str) -> dict[str, str]:
@@ -202,7 +221,10 @@ def _follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
         t(f"report.follow_up.{k}", lang) for k in ("row", "ref", "client_id", "name", "determination", "to_do")
     )
     rows = []
-    for i, outcome in enumerate(result.outcome):
+    outcomes = result.outcome
+    ids = _as_list(table.column(id_col)) if id_col is not None else None
+    names = _as_list(table.column(name_col)) if name_col is not None else None
+    for i, outcome in enumerate(outcomes):
         if outcome not in ("needs_info", "needs_review"):
             continue
         todo = result.questions[i] if outcome == "needs_info" else result.review_points[i]
@@ -210,13 +232,17 @@ def _follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
             {
                 h_row: table.row_numbers[i],
                 h_ref: pseudonym(table.row_numbers[i]),
-                h_id: cell_text(table.rows[i][id_col]) if id_col is not None else "",
-                h_name: cell_text(table.rows[i][name_col]) if name_col is not None else "",
+                h_id: cell_text(ids[i]) if ids is not None else "",
+                h_name: cell_text(names[i]) if names is not None else "",
                 h_det: outcome,
                 h_todo: todo,
             }
         )
     return rows
+
+
+def _as_list(values: Any) -> list[Any]:
+    return values.to_pylist() if isinstance(values, pa.ChunkedArray | pa.Array) else values
 
 
 def _issue_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
