@@ -200,6 +200,17 @@ class _ParsedColumn:
         return np.flatnonzero(np.isin(self.codes, self.issue_slots))
 
 
+def date_columns(table: Table, mapping: Sequence[ColumnMatch], date_orders: Mapping[str, DateOrder] | None = None) -> list[DateColumn]:
+    """How each mapped date column's day/month order will be settled (reads only those columns)."""
+    found = []
+    for match in mapping:
+        if match.field in DATE_FIELDS:
+            _, uniques = _factorize(table.column(match.index))
+            order, source, ambiguous = _date_order(uniques, (date_orders or {}).get(match.field))
+            found.append(DateColumn(match.field, match.header, order, source, ambiguous))
+    return found
+
+
 def _parse_date_cell(normalizer: Normalizer, name: str, value: Any, order: DateOrder | None, source: str):
     if source == "conflict" and date_order_evidence(value) == "ambiguous":
         text = str(value)

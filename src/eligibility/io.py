@@ -185,7 +185,7 @@ def _read_workbook(
         if sheet is not None:
             if sheet not in names:
                 raise InputFileError(
-                    "no_such_sheet", f'"{name}" has no sheet named "{sheet}"; its sheets are: {", ".join(names)}.', name=name, sheet=sheet
+                    "no_such_sheet", f'"{name}" has no sheet named "{sheet}"; its sheets are: {", ".join(names)}.', name=name, sheet=sheet, sheets=", ".join(names)
                 )
             order = [sheet]
         else:
@@ -214,7 +214,7 @@ def _password(name: str) -> InputFileError:
 
 def _too_many_rows(name: str, limits: Limits) -> InputFileError:
     return InputFileError(
-        "too_many_rows", f'"{name}" has more than {limits.max_rows:,} rows, the most the tool reads at once; split it.', name=name
+        "too_many_rows", f'"{name}" has more than {limits.max_rows:,} rows, the most the tool reads at once; split it.', name=name, limit=f"{limits.max_rows:,}"
     )
 
 
@@ -375,11 +375,11 @@ def _to_table(
     where = f' (sheet "{sheet}")' if sheet else ""
     total = len(grid)
     if not total:
-        raise InputFileError("empty_sheet", f'"{name}"{where} has no data.', name=name)
+        raise InputFileError("empty_sheet", f'"{name}"{where} has no data.', name=name, where=where)
     head = grid.head(32) if isinstance(grid, ArrowGrid) else grid[:32]
     if header_row is not None:
         if not 1 <= header_row <= total:
-            raise InputFileError("bad_header_row", f'"{name}"{where} has no row {header_row}; it has {total} rows.', name=name)
+            raise InputFileError("bad_header_row", f'"{name}"{where} has no row {header_row}; it has {total} rows.', name=name, row=header_row, rows=total)
         h = header_row - 1
     else:
         h = detect_header_row(head)
@@ -397,7 +397,7 @@ def _to_table(
         header_cells = grid[h]
     if width > limits.max_columns:
         raise InputFileError(
-            "too_many_columns", f'"{name}"{where} has {width:,} columns; the tool reads at most {limits.max_columns:,}.', name=name
+            "too_many_columns", f'"{name}"{where} has {width:,} columns; the tool reads at most {limits.max_columns:,}.', name=name, width=f"{width:,}", limit=f"{limits.max_columns:,}"
         )
     headers = _headers(header_cells, width)
     first = h + 2
@@ -409,7 +409,7 @@ def _to_table(
     blank = n - len(kept)
     numbers = [first + i for i in kept]
     if not numbers:
-        raise InputFileError("header_only", f'"{name}"{where} has a header row but no rows of data.', name=name)
+        raise InputFileError("header_only", f'"{name}"{where} has a header row but no rows of data.', name=name, where=where)
     if len(numbers) > limits.max_rows:
         raise _too_many_rows(name, limits)
     return Table(headers, columns, numbers, name, kind, sheet, sheets, h + 1, encoding, delimiter, blank, notices)

@@ -1,0 +1,5 @@
+"""Thin page file: see eligibility.ui.batch."""
+
+from eligibility.ui.batch import page
+
+page()

@@ -1,0 +1,5 @@
+"""Thin page file: see eligibility.ui.rules_page."""
+
+from eligibility.ui.rules_page import page
+
+page()

@@ -1,0 +1,262 @@
+"""Page: batch-check a spreadsheet. Upload, check the mapping, run, read the results, download reports."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ..batch import BatchResult, date_columns, missing_fields, screen_table
+from ..errors import EligibilityError, InputFileError
+from ..i18n import t
+from ..io import SUPPORTED_EXTENSIONS, Limits, Table, read_table
+from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
+from ..model import FIELDS
+from ..report import batch_csv, batch_workbook
+from .common import as_of, lang, normalizer, rules, sidebar, tr
+
+MAX_UPLOAD_MB = 50
+APP_LIMITS = Limits(max_bytes=MAX_UPLOAD_MB * 1024 * 1024, max_rows=200_000)
+STATE = "batch"  # everything this page keeps lives under st.session_state[STATE]
+
+
+def _state() -> dict[str, Any]:
+    return st.session_state.setdefault(STATE, {})
+
+
+def _error(error: EligibilityError) -> None:
+    """One plain sentence, in the session's language where the catalogue has it."""
+    if isinstance(error, InputFileError):
+        try:
+            st.error(tr(f"error.{error.code}", **{k: v for k, v in error.params.items()}), icon="🚫")
+            return
+        except KeyError:
+            pass
+    st.error(str(error), icon="🚫")
+
+
+def _read(data: bytes, name: str, sheet: str | None, header_row: int | None) -> Table | None:
+    try:
+        return read_table(data, name, sheet=sheet, header_row=header_row, limits=APP_LIMITS)
+    except EligibilityError as error:
+        _error(error)
+        return None
+
+
+def _mapping_editor(table: Table, profile: dict[str, str | None] | None) -> list[ColumnMatch] | None:
+    matches = suggest_mapping(table.headers)
+    if profile:
+        try:
+            matches = apply_overrides(matches, {h: f for h, f in profile.items() if h in table.headers})
+        except EligibilityError as error:
+            _error(error)
+    frame = pd.DataFrame(
+        {
+            tr("ui.batch.col_column"): [m.header for m in matches],
+            tr("ui.batch.col_field"): [m.field or "" for m in matches],
+            tr("ui.batch.col_confidence"): [m.confidence for m in matches],
+            tr("ui.batch.col_how"): [tr(f"ui.batch.how.{m.method}") for m in matches],
+        }
+    )
+    edited = st.data_editor(
+        frame,
+        key="mapping_editor",
+        hide_index=True,
+        disabled=[tr("ui.batch.col_column"), tr("ui.batch.col_confidence"), tr("ui.batch.col_how")],
+        column_config={
+            tr("ui.batch.col_field"): st.column_config.SelectboxColumn(
+                options=["", *FIELDS], help=tr("ui.batch.field_help"), required=False
+            ),
+            tr("ui.batch.col_confidence"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent"),
+        },
+        width="stretch",
+    )
+    chosen = {h: (f or None) for h, f in zip(edited[tr("ui.batch.col_column")], edited[tr("ui.batch.col_field")], strict=True)}
+    changed = {h: f for h, f in chosen.items() if f != next(m.field for m in matches if m.header == h)}
+    try:
+        return apply_overrides(matches, changed) if changed else matches
+    except EligibilityError as error:
+        _error(error)
+        return None
+
+
+def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
+    """Ask about date columns whose day/month order the file does not settle."""
+    orders: dict[str, str] = {}
+    for column in date_columns(table, matches):
+        if column.source not in ("assumed", "conflict"):
+            continue
+        st.warning(tr("ui.batch.ambiguous_dates", header=column.header, count=column.ambiguous_values), icon="📅")
+        choice = st.radio(
+            tr("ui.batch.date_order", header=column.header),
+            options=["auto", "mdy", "dmy"],
+            format_func=lambda v, language=lang(): t(f"ui.batch.order.{v}", language),
+            horizontal=True,
+            key=f"order_{column.field}",
+        )
+        if choice != "auto":
+            orders[column.field] = choice
+    return orders
+
+
+def _results(result: BatchResult) -> None:
+    ruleset = rules()
+    language = lang()
+    counts = result.counts()
+    st.subheader(tr("ui.batch.results", rows=len(result)))
+    metrics = st.columns(4)
+    for column, outcome in zip(metrics, ("likely_member", "needs_review", "needs_info", "not_member"), strict=True):
+        column.metric(ruleset.rules.outcomes[outcome].get(language), counts.get(outcome, 0))
+    chart = pd.DataFrame(
+        {
+            tr("ui.batch.outcome"): [ruleset.rules.outcomes[o].get(language) for o in ("likely_member", "needs_review", "needs_info", "not_member")],
+            tr("ui.batch.rows"): [counts.get(o, 0) for o in ("likely_member", "needs_review", "needs_info", "not_member")],
+        }
+    )
+    st.bar_chart(chart, x=tr("ui.batch.outcome"), y=tr("ui.batch.rows"), horizontal=True, height=220)
+
+    downloads = st.columns(4)
+    stem = result.table.source.rsplit(".", 1)[0]
+    downloads[0].download_button(
+        tr("ui.batch.download_xlsx"), data=lambda: batch_workbook(result, ruleset), file_name=f"{stem}-screening.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx", on_click="ignore", type="primary",
+    )
+    downloads[1].download_button(
+        tr("ui.batch.download_csv"), data=lambda: batch_csv(result), file_name=f"{stem}-screening.csv", mime="text/csv",
+        key="download_csv", on_click="ignore",
+    )
+    downloads[2].download_button(
+        tr("ui.batch.download_shared"), data=lambda: batch_workbook(result, ruleset, redact=True),
+        file_name=f"{stem}-screening-for-sharing.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_shared", on_click="ignore", help=tr("ui.batch.download_shared_help"),
+    )
+    downloads[3].download_button(
+        tr("ui.batch.download_profile"), data=lambda: dump_profile(result.mapping, stem), file_name=f"{stem}-mapping.yaml",
+        mime="text/yaml", key="download_profile", on_click="ignore", help=tr("ui.batch.download_profile_help"),
+    )
+
+    results_tab, follow_tab, issues_tab = st.tabs(
+        [tr("ui.batch.tab_results"), tr("ui.batch.tab_follow_up"), tr("ui.batch.tab_issues", count=len(result.issues))]
+    )
+    with results_tab:
+        options = ["all", "likely_member", "needs_review", "needs_info", "not_member"]
+        chosen = st.selectbox(
+            tr("ui.batch.filter"), options=options, key="results_filter",
+            format_func=lambda o, language=language: t("ui.batch.all", language) if o == "all" else ruleset.rules.outcomes[o].get(language),
+        )
+        frame = _results_frame(result)
+        if chosen != "all":
+            frame = frame[frame["determination"] == chosen]
+        st.dataframe(frame, hide_index=True, width="stretch", height=420)
+    with follow_tab:
+        rows = [i for i, o in enumerate(result.outcome) if o in ("needs_info", "needs_review")]
+        if rows:
+            todo = [result.questions[i] if result.outcome[i] == "needs_info" else result.review_points[i] for i in rows]
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("report.follow_up.row"): [result.table.row_numbers[i] for i in rows],
+                        tr("report.follow_up.determination"): [result.outcome[i] for i in rows],
+                        tr("report.follow_up.to_do"): todo,
+                    }
+                ),
+                hide_index=True, width="stretch",
+            )
+        else:
+            st.info(tr("ui.batch.no_follow_up"))
+    with issues_tab:
+        if result.issues:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("report.issues.row"): [i.row for i in result.issues],
+                        tr("report.issues.column"): [i.column for i in result.issues],
+                        tr("report.issues.value"): [i.value for i in result.issues],
+                        tr("report.issues.message"): [i.message.text(language) for i in result.issues],
+                    }
+                ),
+                hide_index=True, width="stretch",
+            )
+        else:
+            st.info(tr("ui.batch.no_issues"))
+
+
+def _results_frame(result: BatchResult) -> pd.DataFrame:
+    table = result.table
+    data: dict[str, Any] = {tr("report.follow_up.row"): table.row_numbers}
+    for field in ("client_id", "full_name"):
+        index = result.field_column(field)
+        if index is not None:
+            values = table.column(index)
+            data[table.headers[index]] = values.to_pylist() if hasattr(values, "to_pylist") else values
+    for name, values in result.added_columns().items():
+        if name not in ("rules_version", "as_of"):
+            data[name] = values.to_pylist()
+    return pd.DataFrame(data)
+
+
+def page() -> None:
+    """Render the page."""
+    sidebar()
+    st.title(tr("ui.batch.title"))
+    st.caption(tr("ui.batch.intro", mb=MAX_UPLOAD_MB, rows=f"{APP_LIMITS.max_rows:,}"))
+    upload = st.file_uploader(
+        tr("ui.batch.upload"), type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], key="upload", help=tr("ui.batch.upload_help"),
+    )
+    profile_upload = st.file_uploader(tr("ui.batch.profile_upload"), type=["yaml", "yml", "json"], key="profile_upload")
+    state = _state()
+    if upload is None:
+        state.clear()
+        st.info(tr("ui.batch.empty_state"), icon="📄")
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if state.get("digest") != digest:
+        state.clear()
+        state["digest"] = digest
+    profile = None
+    if profile_upload is not None:
+        try:
+            profile = load_profile(profile_upload.getvalue())
+        except EligibilityError as error:
+            _error(error)
+
+    first = _read(data, upload.name, None, None)
+    if first is None:
+        return
+    sheet = None
+    if len(first.sheets) > 1:
+        sheet = st.selectbox(tr("ui.batch.sheet"), options=first.sheets, index=first.sheets.index(first.sheet), key="sheet")
+    header_row = st.number_input(
+        tr("ui.batch.header_row"), min_value=1, value=first.header_row if sheet in (None, first.sheet) else 1, step=1,
+        key=f"header_row_{sheet}", help=tr("ui.batch.header_row_help"),
+    )
+    table = first if (sheet in (None, first.sheet) and header_row == first.header_row) else _read(data, upload.name, sheet, int(header_row))
+    if table is None:
+        return
+    st.caption(tr("ui.batch.read", rows=len(table), columns=len(table.headers), header_row=table.header_row, sheet=table.sheet or "-"))
+
+    st.subheader(tr("ui.batch.mapping"))
+    st.caption(tr("ui.batch.mapping_help"))
+    matches = _mapping_editor(table, profile)
+    if matches is None:
+        return
+    missing = missing_fields(matches)
+    if missing:
+        st.warning(tr("ui.batch.missing", fields=", ".join(tr(f"field.{f}") for f in missing)), icon="⚠️")
+    orders = _date_orders(table, matches)
+
+    if st.button(tr("ui.batch.run"), type="primary", key="run"):
+        progress = st.progress(0, text=tr("ui.batch.progress_read"))
+        progress.progress(30, text=tr("ui.batch.progress_screen", rows=len(table)))
+        result = screen_table(table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer())
+        progress.progress(90, text=tr("ui.batch.progress_summary"))
+        state["result"] = result
+        progress.progress(100, text=tr("ui.batch.progress_done"))
+    result = state.get("result")
+    if result is not None:
+        if result.lang != lang() or result.as_of != as_of():
+            st.info(tr("ui.batch.rerun_needed"), icon="🔁")
+        _results(result)

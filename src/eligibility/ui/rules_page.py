@@ -1,0 +1,78 @@
+"""Page: about the rules. The class definition, each element with its citation, the status table, the timeline."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .common import lang, rules, sidebar, tr
+
+
+def page() -> None:
+    """Render the page."""
+    sidebar()
+    ruleset = rules()
+    definition = ruleset.rules
+    language = lang()
+    st.title(tr("ui.rules.title"))
+    st.markdown(f"**{definition.case.name}**, {definition.case.court}, {definition.case.docket} ({definition.case.appeal})")
+    st.caption(" ".join(definition.case.citation.split()))
+    st.subheader(tr("ui.rules.definition"))
+    st.markdown(f"> {' '.join(definition.class_definition.split())}")
+    if language != "en":
+        st.caption(tr("ui.rules.definition_in_english"))
+    st.write(definition.class_definition_explained.get(language))
+
+    st.subheader(tr("ui.rules.elements"))
+    for letter, element in zip("abc", definition.elements, strict=True):
+        with st.container(border=True):
+            st.markdown(f"**({letter}) {element.title.get(language)}** · `{element.id}`")
+            st.markdown(f"> “{element.words}”")
+            st.write(" ".join(element.explanation.get(language).split()))
+            st.caption(f"{tr('report.rules.citation')}: {' '.join(element.citation.split())}")
+            if element.note:
+                st.caption(f"{tr('ui.rules.note')}: {' '.join(element.note.split())}")
+
+    st.subheader(tr("ui.rules.status_table"))
+    case = ruleset.case_status
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("ui.rules.status_code"): list(case.status_table),
+                tr("ui.rules.status_meaning"): [case.status_labels[c].get(language) for c in case.status_table],
+                tr("ui.rules.status_result"): [
+                    definition.statuses[row.status].get(language) if row.status else tr("ui.rules.appeal_rule", days=case.appeal_period.days)
+                    for row in case.status_table.values()
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    st.subheader(tr("ui.rules.timeline"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("ui.rules.date"): [e.date.isoformat() for e in definition.timeline],
+                tr("ui.rules.event"): [e.label.get(language) for e in definition.timeline],
+                tr("ui.rules.source"): [e.source for e in definition.timeline],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    st.subheader(tr("ui.rules.combination"))
+    st.markdown(
+        "\n".join(
+            f"{i}. {tr('ui.rules.combination_rule', status=definition.statuses[r.if_any_element_is].get(language), outcome=definition.outcomes[r.outcome].get(language))}"
+            for i, r in enumerate(definition.combination.rules, start=1)
+        )
+        + f"\n{len(definition.combination.rules) + 1}. {tr('ui.rules.combination_otherwise', outcome=definition.outcomes[definition.combination.otherwise].get(language))}"
+    )
+    st.subheader(tr("ui.rules.version_title"))
+    st.markdown(tr("ui.rules.version", version=ruleset.version, hash=ruleset.hash))
+    st.subheader(tr("ui.rules.change_title"))
+    st.markdown(tr("ui.rules.change"))
+    st.caption(definition.disclaimer.get(language))
