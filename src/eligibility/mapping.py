@@ -58,6 +58,7 @@ def score_header(header: str) -> tuple[str | None, float, Method]:
     ('mpp_enrollment_date', 1.0, 'exact')
     """
     table = synonyms()
+    header = header.replace("#", " number ").replace("Nº", " numero ").replace("N°", " numero ")  # "Case #", "A#"
     full = fold(header).replace("?", " ").strip()
     bare = fold(_PARENTHESES.sub(" ", header)).replace("?", " ").strip()  # "Order date (IJ)" -> "order date"
     candidates = [c for c in dict.fromkeys((" ".join(full.split()), " ".join(bare.split()))) if c]

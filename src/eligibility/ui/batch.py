@@ -30,11 +30,11 @@ def _error(error: EligibilityError) -> None:
     """One plain sentence, in the session's language where the catalogue has it."""
     if isinstance(error, InputFileError):
         try:
-            st.error(tr(f"error.{error.code}", **{k: v for k, v in error.params.items()}), icon="🚫")
+            st.error(tr(f"error.{error.code}", **{k: v for k, v in error.params.items()}), icon=":material/error:")
             return
         except KeyError:
             pass
-    st.error(str(error), icon="🚫")
+    st.error(str(error), icon=":material/error:")
 
 
 def _read(data: bytes, name: str, sheet: str | None, header_row: int | None) -> Table | None:
@@ -88,7 +88,7 @@ def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
     for column in date_columns(table, matches):
         if column.source not in ("assumed", "conflict"):
             continue
-        st.warning(tr("ui.batch.ambiguous_dates", header=column.header, count=column.ambiguous_values), icon="📅")
+        st.warning(tr("ui.batch.ambiguous_dates", header=column.header, count=column.ambiguous_values), icon=":material/calendar_month:")
         choice = st.radio(
             tr("ui.batch.date_order", header=column.header),
             options=["auto", "mdy", "dmy"],
@@ -209,7 +209,7 @@ def page() -> None:
     state = _state()
     if upload is None:
         state.clear()
-        st.info(tr("ui.batch.empty_state"), icon="📄")
+        st.info(tr("ui.batch.empty_state"), icon=":material/upload_file:")
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
@@ -236,7 +236,10 @@ def page() -> None:
     table = first if (sheet in (None, first.sheet) and header_row == first.header_row) else _read(data, upload.name, sheet, int(header_row))
     if table is None:
         return
-    st.caption(tr("ui.batch.read", rows=len(table), columns=len(table.headers), header_row=table.header_row, sheet=table.sheet or "-"))
+    if table.sheet:
+        st.caption(tr("ui.batch.read", rows=f"{len(table):,}", columns=len(table.headers), header_row=table.header_row, sheet=table.sheet))
+    else:
+        st.caption(tr("ui.batch.read_csv", rows=f"{len(table):,}", columns=len(table.headers), header_row=table.header_row))
 
     st.subheader(tr("ui.batch.mapping"))
     st.caption(tr("ui.batch.mapping_help"))
@@ -245,7 +248,7 @@ def page() -> None:
         return
     missing = missing_fields(matches)
     if missing:
-        st.warning(tr("ui.batch.missing", fields=", ".join(tr(f"field.{f}") for f in missing)), icon="⚠️")
+        st.warning(tr("ui.batch.missing", fields=", ".join(tr(f"field.{f}") for f in missing)), icon=":material/warning:")
     orders = _date_orders(table, matches)
 
     if st.button(tr("ui.batch.run"), type="primary", key="run"):
@@ -258,5 +261,5 @@ def page() -> None:
     result = state.get("result")
     if result is not None:
         if result.lang != lang() or result.as_of != as_of():
-            st.info(tr("ui.batch.rerun_needed"), icon="🔁")
+            st.info(tr("ui.batch.rerun_needed"), icon=":material/refresh:")
         _results(result)

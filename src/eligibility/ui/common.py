@@ -17,7 +17,15 @@ from ..i18n import t
 from ..normalize import Normalizer
 from ..rules import RuleSet, load_rules
 
-STATUS_ICONS = {"met": "✅", "not_met": "❌", "unknown": "❓", "review": "⚖️"}
+# Streamlit's bundled Material icons: they render without any emoji font on the machine.
+STATUS_ICONS = {
+    "met": ":green[:material/check_circle:]",
+    "not_met": ":red[:material/cancel:]",
+    "unknown": ":orange[:material/help:]",
+    "review": ":blue[:material/gavel:]",
+}
+OUTCOME_ICONS = {"likely_member": ":material/check_circle:", "not_member": ":material/block:",
+                 "needs_info": ":material/help:", "needs_review": ":material/gavel:"}
 OUTCOME_BOX = {"likely_member": "success", "not_member": "error", "needs_info": "warning", "needs_review": "info"}
 
 
@@ -66,25 +74,26 @@ def determination_card(det: Determination, ruleset: RuleSet) -> None:
     """The result: outcome in plain words, each element with its words and reason, questions, stamp."""
     language = lang()
     box = getattr(st, OUTCOME_BOX[det.outcome])
-    box(f"**{det.label(language)}**", icon={"success": "✅", "error": "🚫", "warning": "❓", "info": "⚖️"}[OUTCOME_BOX[det.outcome]])
+    box(f"**{det.label(language)}**", icon=OUTCOME_ICONS[det.outcome])
     for letter, element in zip("abc", det.elements, strict=True):
-        with st.container(border=True):
+        with st.container(border=True):  # one markdown block per element: fewer elements, faster updates
             st.markdown(
                 f"{STATUS_ICONS[element.status]} **({letter}) {element.title.get(language)}** — "
-                f"{element.status_label.get(language)}"
+                f"{element.status_label.get(language)}  \n"
+                f":gray[{tr('ui.words')}: “{element.words}”]\n\n"
+                f"{_escape(element.reason(language))}"
             )
-            st.caption(f"{tr('ui.words')}: “{element.words}”")
-            st.write(element.reason(language))
     if det.questions:
-        st.markdown(f"**{tr('ui.questions')}**")
-        st.markdown("\n".join(f"{i}. {q.text(language)}" for i, q in enumerate(det.questions, start=1)))
+        st.markdown(f"**{tr('ui.questions')}**\n\n" + "\n".join(f"{i}. {_escape(q.text(language))}" for i, q in enumerate(det.questions, start=1)))
     if det.notes:
-        st.markdown(f"**{tr('ui.notes')}**")
-        for note in det.notes:
-            st.markdown(f"- {note.text(language)}")
+        st.markdown(f"**{tr('ui.notes')}**\n\n" + "\n".join(f"- {_escape(n.text(language))}" for n in det.notes))
     if det.data_issues:
-        st.markdown(f"**{tr('ui.data_issues')}**")
-        for issue in det.data_issues:
-            st.markdown(f"- {issue.message.text(language)}")
-    st.caption(tr("ui.stamp", as_of=det.as_of.isoformat(), version=det.rules_version, hash=det.rules_hash[:12]))
-    st.caption(tr("ui.disclaimer"))
+        st.markdown(f"**{tr('ui.data_issues')}**  \n" + "\n".join(f"- {_escape(i.message.text(language))}" for i in det.data_issues))
+    st.caption(tr("ui.stamp", as_of=det.as_of.isoformat(), version=det.rules_version, hash=det.rules_hash[:12]) + "  \n" + tr("ui.disclaimer"))
+
+
+def _escape(text: str) -> str:
+    """Text from the rules or a person, shown literally in markdown (no links, no formatting)."""
+    for char in "\\`*_[]<>#|~$":
+        text = text.replace(char, "\\" + char)
+    return text

@@ -133,6 +133,12 @@ def page() -> None:
     sidebar()
     st.title(tr("ui.screen.title"))
     st.caption(tr("ui.screen.intro"))
+    _form_and_result()
+
+
+@st.fragment
+def _form_and_result() -> None:
+    """The form and its result. A fragment: an answer reruns only this, so the result updates faster."""
     ruleset = rules()
     form_column, result_column = st.columns([3, 2], gap="large")
     with form_column:
@@ -150,5 +156,5 @@ def page() -> None:
             mime="application/pdf",
             key="download_pdf",
             on_click="ignore",
-            icon="📄",
+            icon=":material/picture_as_pdf:",
         )

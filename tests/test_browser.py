@@ -1,0 +1,218 @@
+"""The two main flows in a real browser: Playwright drives Debian's chromium against `streamlit run`.
+
+The test starts the app on a free localhost port and stops it by its PID. Screenshots of each flow
+go to tests/artifacts/ (git-ignored) so a person can look at them. Timings are printed, never
+asserted (see benchmarks/ for speed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import ROOT, SAMPLES, require_binary
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """`streamlit run app.py` on a free localhost port, stopped by its PID afterwards."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_binary("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="en-US")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    tab.goto(server)
+    tab.get_by_role("heading", name="Screen one person").wait_for()
+    yield tab
+    context.close()
+
+
+def _radio(page, label: str, option: str) -> None:
+    _settle(page)
+    page.locator('[data-testid="stRadio"]').filter(has_text=label).get_by_text(option, exact=True).click()
+    _settle(page)
+
+
+def _select(page, label: str, option: str) -> None:
+    _settle(page)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def _number(page, label: str, value: str) -> None:
+    _settle(page)
+    field = page.locator('[data-testid="stNumberInput"]').filter(has_text=label).locator("input")
+    field.fill(value)
+    field.press("Enter")
+    _settle(page)
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished rerunning the script (no stale elements left)."""
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
+def _shot(page, name: str) -> None:
+    _settle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_screening_one_person_in_the_browser(page, tmp_path):
+    """Fill the form as an intake worker would; the outcome updates and the PDF downloads."""
+    page.get_by_text("More information needed", exact=True).first.wait_for()
+    _radio(page, "Returned to Mexico under MPP?", "Yes")
+    _radio(page, "Date first returned to Mexico", "Month and year")
+    _select(page, "Month", "July")
+    _number(page, "Year", "2019")
+    _select(page, "Country the person is in now", "Honduras")
+    _select(page, "Immigration court case status", "Removal order in absentia")
+    page.get_by_text("May be a class member", exact=True).first.wait_for()
+    _shot(page, "screen-one-person")
+
+    timings = []
+    for answer, outcome in (("Yes", "Attorney review needed"), ("No", "May be a class member")) * 3:
+        _settle(page)
+        start = time.perf_counter()
+        page.locator('[data-testid="stRadio"]').filter(has_text="Another immigration case pending?").get_by_text(answer, exact=True).click()
+        page.get_by_text(outcome, exact=True).first.wait_for()
+        timings.append((time.perf_counter() - start) * 1000)
+    print(f"\n[timing] one answer changed to updated result: median {sorted(timings)[len(timings) // 2]:.0f} ms, "
+          f"all {', '.join(f'{t:.0f}' for t in timings)} ms")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download screening record (PDF)").click()
+    path = tmp_path / "record.pdf"
+    download.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+
+
+def _write_rows(path: Path, count: int) -> Path:
+    rows = list(csv.reader(io.StringIO((SAMPLES / "clean_sample.csv").read_text(encoding="utf-8"))))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        for i in range(count):
+            row = list(rows[1 + i % (len(rows) - 1)])
+            row[0] = f"B-{i:05d}"
+            writer.writerow(row)
+    return path
+
+
+def _upload_and_run(page, path: Path, rows: int) -> float:
+    page.get_by_role("link", name="Batch check a spreadsheet").click()
+    page.get_by_role("heading", name="Batch check a spreadsheet").wait_for()
+    start = time.perf_counter()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.get_by_role("button", name="Screen these rows").click()
+    page.get_by_role("heading", name=f"Results for {rows} rows").wait_for(timeout=60_000)
+    return time.perf_counter() - start
+
+
+def test_batch_checking_a_messy_spreadsheet_in_the_browser(page, tmp_path):
+    """Upload the messy English workbook, run, download the report and open it."""
+    _upload_and_run(page, SAMPLES / "messy_english.xlsx", 11)
+    page.get_by_role("heading", name="Results for 11 rows").scroll_into_view_if_needed()
+    _shot(page, "batch-results")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download report (XLSX)").click()
+    path = tmp_path / "report.xlsx"
+    download.value.save_as(path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Results", "Summary", "Follow-up", "Data issues", "Rules"]
+    results = list(book["Results"].iter_rows(values_only=True))
+    assert len(results) == 12
+    header = list(results[0])
+    assert header[: len(header) - 9][:3] == ["Case #", "Client Name", "A#"]
+    determinations = [row[header.index("determination")] for row in results[1:]]
+    assert set(determinations) <= {"likely_member", "not_member", "needs_info", "needs_review"}
+    assert "Sample Client Alpha" in [row[1] for row in results[1:]]
+
+
+def test_a_two_thousand_row_upload_reaches_results(page, tmp_path):
+    """A 2,000-row file goes from upload to results on screen (time printed, not asserted)."""
+    seconds = _upload_and_run(page, _write_rows(tmp_path / "two-thousand.csv", 2000), 2000)
+    print(f"\n[timing] 2,000-row upload to results on screen: {seconds:.2f} s (includes the click on Run)")
+    _shot(page, "batch-2000")
+
+
+def test_screening_in_spanish_in_the_browser(page, tmp_path):
+    """Switch to Español: the form, the result and the PDF record are in Spanish."""
+    _radio(page, "Language / Idioma", "Español")
+    page.get_by_role("heading", name="Evaluar a una persona").wait_for()
+    _radio(page, "¿Fue devuelta a México bajo MPP?", "Sí")
+    _radio(page, "Fecha de la primera devolución a México", "Solo el año")
+    _number(page, "Año", "2019")
+    _select(page, "País donde está la persona ahora", "México")
+    _select(page, "Estado del caso en la corte de inmigración", "Terminación del procedimiento")
+    page.get_by_text("Puede ser miembro de la clase", exact=True).first.wait_for()
+    _shot(page, "screen-spanish")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar registro de la evaluación (PDF)").click()
+    path = tmp_path / "registro.pdf"
+    download.value.save_as(path)
+    text = subprocess.run([require_binary("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Registro de evaluación" in text and "Puede ser miembro de la clase" in text
