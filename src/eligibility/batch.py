@@ -11,6 +11,7 @@ The result equals calling ``evaluate()`` on every row (``tests/test_batch.py`` c
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .engine import ElementResult, combine, conditional_facts, evaluate_element
+from .errors import InputFileError
 from .i18n import msg
 from .io import Table
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
@@ -235,6 +237,13 @@ def _distinct_rows(code_columns: list[np.ndarray], n: int) -> tuple[np.ndarray, 
     return inverse.reshape(-1), first.tolist()
 
 
+def _over_budget(table: Table, seconds: float | None) -> InputFileError:
+    return InputFileError(
+        "time_budget", f'Screening "{table.source}" took longer than {seconds:.0f} seconds; split the file and try again.',
+        name=table.source, seconds=f"{seconds:.0f}",
+    )
+
+
 def _relevant_codes(name: str, parsed: dict[str, _ParsedColumn], condition: tuple[str, set[Any], set[str]] | None) -> np.ndarray:
     """A fact's per-row codes, blanked on rows where the element cannot read it.
 
@@ -280,8 +289,13 @@ def screen_table(
     date_orders: Mapping[str, DateOrder] | None = None,
     lang: str = "en",
     normalizer: Normalizer | None = None,
+    max_seconds: float | None = None,
 ) -> BatchResult:
-    """Screen every row of ``table``; never stops for a bad cell and never drops a row."""
+    """Screen every row of ``table``; never stops for a bad cell and never drops a row.
+
+    ``max_seconds`` is a time budget: past it, the batch stops with a plain ``InputFileError``.
+    """
+    deadline = time.monotonic() + max_seconds if max_seconds else None
     matches = list(mapping) if mapping is not None else suggest_mapping(table.headers)
     if overrides:
         matches = apply_overrides(matches, overrides)
@@ -317,7 +331,9 @@ def screen_table(
         keys = [_relevant_codes(f, parsed, conditional.get(element_id)) for f in facts]
         inverse, representatives = _distinct_rows(keys, n)
         results = []
-        for row in representatives:
+        for count, row in enumerate(representatives):
+            if deadline is not None and count % 512 == 0 and time.monotonic() > deadline:
+                raise _over_budget(table, max_seconds)
             values = {f: parsed[f].parsed[parsed[f].row_parsed[row]] for f in facts}
             record = _Facts({k: v for k, v in values.items() if v is not None})
             results.append(evaluate_element(element_id, record, ruleset, as_of))  # type: ignore[arg-type]

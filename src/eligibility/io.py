@@ -37,6 +37,7 @@ class Limits:
     max_cell_chars: int = 32_000
     max_unzipped_bytes: int = 2 * 1024 * 1024 * 1024
     max_zip_ratio: float = 400.0
+    max_seconds: float | None = None  # time budget for screening a batch (the app sets one)
 
 
 @dataclass
@@ -265,13 +266,31 @@ def _decode(data: bytes) -> tuple[str, str]:
     return "".join(lines), "mixed (utf-8 and cp1252)" if len(kinds) > 1 else "cp1252"
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
 def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text[:65536].splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+    """The delimiter that splits the first lines into the most rows of one consistent width.
+
+    Judged on parsed rows (quotes respected), so commas or semicolons inside cells do not fool it.
+    """
+    sample = text[:65536]
+    lines = sample.splitlines()[:50]
+    if len(sample) == 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample may be partial
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = (widths.count(common) if common > 1 else 0, common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[list[Any]], str, str, list[str]]:
@@ -290,9 +309,20 @@ def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[list[Any]], 
     text, encoding = _decode(data)
     delimiter = _sniff_delimiter(text)
     csv.field_size_limit(limits.max_cell_chars)
+    # An odd number of quote marks means a quote never closes: reading it as CSV quoting would
+    # swallow every following row into one cell, so quotes are then read as plain characters.
+    quoting = csv.QUOTE_NONE if text.count('"') % 2 else csv.QUOTE_MINIMAL
+    if quoting == csv.QUOTE_NONE:
+        notices.append("unbalanced_quotes")
     try:
-        grid = _csv_rows(text, delimiter, csv.QUOTE_MINIMAL, limits, name)
-    except csv.Error:
+        grid = _csv_rows(text, delimiter, quoting, limits, name)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise InputFileError(
+                "cell_too_long",
+                f'"{name}" has a cell longer than {limits.max_cell_chars:,} characters, more than a spreadsheet cell can hold.',
+                name=name, limit=f"{limits.max_cell_chars:,}",
+            ) from None
         grid = _csv_rows(text, delimiter, csv.QUOTE_NONE, limits, name)
         notices.append("unbalanced_quotes")
     return _trim(grid), encoding, delimiter, notices

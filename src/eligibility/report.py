@@ -134,6 +134,9 @@ def batch_workbook(
         }
     }
     wide = {h: 60 for h in ("reasons", "next_questions", "data_issues")}
+    wide.update({t(f"report.follow_up.{k}", lang): 100 for k in ("to_do",)})
+    wide.update({t(f"report.issues.{k}", lang): 90 for k in ("message",)})
+    wide.update({t("report.summary.value", lang): 70, t("report.rules.text", lang): 120, t("report.summary.item", lang): 40})
     buffer = io.BytesIO()
     rx.write_worksheets(
         sheets,
@@ -143,13 +146,7 @@ def batch_workbook(
         header_format={name: bold for name, _ in sheets},
         datetime_format="yyyy-mm-dd",
         conditional_formats=conditional,
-        column_widths={
-            names["results"]: {h: wide.get(h, 16) for h in unique_headers},
-            names["summary"]: [34, 60],
-            names["follow_up"]: [10, 16, 24, 18, 100],
-            names["data_issues"]: [8, 24, 22, 30, 90],
-            names["rules"]: [26, 120],
-        },
+        column_widths={name: _widths(rows, wide) for name, rows in sheets},
     )
     data = buffer.getvalue()
     if isinstance(target, Path):
@@ -157,6 +154,12 @@ def batch_workbook(
     elif target is not None:
         target.write(data)
     return data
+
+
+def _widths(rows: Any, wide: dict[str, int]) -> dict[str, float]:
+    """Column widths by column name: long-text columns wide, the rest by their header."""
+    names = list(rows.columns) if isinstance(rows, pd.DataFrame) else list(rows[0])
+    return {n: float(wide.get(n, min(max(len(str(n)) + 4, 12), 40))) for n in names}
 
 
 def _unique(headers: list[str]) -> list[str]:

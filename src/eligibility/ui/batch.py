@@ -18,7 +18,7 @@ from ..report import batch_csv, batch_workbook
 from .common import as_of, lang, normalizer, rules, sidebar, tr
 
 MAX_UPLOAD_MB = 50
-APP_LIMITS = Limits(max_bytes=MAX_UPLOAD_MB * 1024 * 1024, max_rows=200_000)
+APP_LIMITS = Limits(max_bytes=MAX_UPLOAD_MB * 1024 * 1024, max_rows=200_000, max_seconds=120)
 STATE = "batch"  # everything this page keeps lives under st.session_state[STATE]
 
 
@@ -254,7 +254,15 @@ def page() -> None:
     if st.button(tr("ui.batch.run"), type="primary", key="run"):
         progress = st.progress(0, text=tr("ui.batch.progress_read"))
         progress.progress(30, text=tr("ui.batch.progress_screen", rows=len(table)))
-        result = screen_table(table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer())
+        try:
+            result = screen_table(
+                table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer(),
+                max_seconds=APP_LIMITS.max_seconds,
+            )
+        except EligibilityError as error:
+            progress.empty()
+            _error(error)
+            return
         progress.progress(90, text=tr("ui.batch.progress_summary"))
         state["result"] = result
         progress.progress(100, text=tr("ui.batch.progress_done"))
