@@ -179,6 +179,16 @@ def test_the_spanish_result_uses_spanish_legal_terms():
     assert any("orden de deportación en ausencia" in str(m.value) for m in at.markdown)
 
 
+def test_the_form_is_kept_while_staff_look_at_another_page():
+    """Answers in the one-person form survive a visit to the rules page in the same session."""
+    at = _app("pages/screen.py")
+    at.radio(key="p_mpp_enrolled").set_value("no").run()
+    at.switch_page("pages/rules.py").run()
+    at.switch_page("pages/screen.py").run()
+    assert at.radio(key="p_mpp_enrolled").value == "no"
+    assert "Not a class member" in _outcome(at)
+
+
 def test_the_language_choice_is_remembered_across_pages():
     """Switching pages keeps the session's language."""
     at = _app("pages/screen.py", "es")

@@ -56,8 +56,19 @@ def as_of() -> dt.date:
     return st.session_state.get("as_of") or dt.date.today()
 
 
+def keep_form_state() -> None:
+    """Keep the one-person form's answers while staff look at another page (this session only).
+
+    Streamlit drops a widget's value when a page without that widget runs; assigning the value
+    back to ``st.session_state`` keeps it for the session (it is never stored anywhere else).
+    """
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("p_")]:
+        st.session_state[key] = st.session_state[key]
+
+
 def sidebar() -> None:
     """Language switch and screening date, shown on every page."""
+    keep_form_state()
     with st.sidebar:
         st.radio(
             "Language / Idioma",
