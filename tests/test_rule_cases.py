@@ -146,3 +146,20 @@ def test_the_content_hash_changes_when_the_rules_change(tmp_path, ruleset):
     folder = _write_rules(tmp_path, lambda r: r.update(version="test"))
     assert load_rules(folder).hash != ruleset.hash
     assert len(ruleset.hash) == 64
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_building_the_record_directly_gives_the_same_answer(case, ruleset):
+    """IntakeRecord(**facts as staff write them) reads raw values exactly as the batch does."""
+    import datetime as dt
+
+    from eligibility import IntakeRecord, evaluate
+
+    raw = {k: ("yes" if v is True else "no" if v is False else v) for k, v in case.facts.items()}
+    raw = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in raw.items()}
+    det = evaluate(IntakeRecord(**raw), ruleset, as_of=case.as_of)
+    assert det.outcome == case.expect.outcome
+    for element_id in ELEMENT_IDS:
+        wanted = getattr(case.expect, element_id)
+        if wanted:
+            assert det.statuses[element_id] == wanted

@@ -151,16 +151,37 @@ class IntakeRecord(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _normalize_a_number(cls, data: Any) -> Any:
-        """Normalise the A-number; an invalid one becomes a data issue, never an error."""
-        if isinstance(data, dict) and data.get("a_number") not in (None, ""):
-            from .normalize import normalize_a_number
+    def _normalize(cls, data: Any) -> Any:
+        """Read raw values as the batch does ("United States" -> "US", "julio 2019" -> 2019-07).
 
-            value, issue = normalize_a_number(data["a_number"])
-            data = {**data, "a_number": value}
+        Canonical values pass through unchanged. A value that cannot be read becomes unknown and
+        a data issue, never an exception; an invalid A-number never changes the determination.
+        Uses the bundled vocabulary; for another rule set use ``Normalizer(rules).to_record``.
+        """
+        if not isinstance(data, dict):
+            return data
+        from .normalize import default_normalizer
+
+        normalizer = default_normalizer()
+        out: dict[str, Any] = {}
+        issues = list(data.get("data_issues", ()))
+        for name, value in data.items():
+            if name == "data_issues" or name not in FIELDS:
+                if name != "data_issues":
+                    out[name] = value  # pydantic reports the unknown field
+                continue
+            if isinstance(value, dict) and set(value) == {"start", "end", "precision"}:
+                value = PartialDate(**value)
+            if isinstance(value, PartialDate):
+                out[name] = value
+                continue
+            parsed, issue = normalizer.parse(name, value)
             if issue is not None:
-                data["data_issues"] = (*data.get("data_issues", ()), issue)
-        return data
+                issues.append(issue)
+            if parsed is not None:
+                out[name] = parsed
+        out["data_issues"] = tuple(issues)
+        return out
 
     def facts(self) -> dict[str, str]:
         """The canonical facts as display strings ("" for unknown)."""

@@ -462,6 +462,14 @@ class StatusResolver:
 # ---------------------------------------------------------------------------------- records
 
 
+@cache
+def default_normalizer() -> Normalizer:
+    """A Normalizer for the bundled rules (used when an IntakeRecord is built from raw values)."""
+    from .rules import load_rules
+
+    return Normalizer(load_rules())
+
+
 class Normalizer:
     """All value parsers for one rule set, with their lookup tables built once."""
 
