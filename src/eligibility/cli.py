@@ -5,19 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .batch import missing_fields, screen_table
-from .engine import evaluate
 from .errors import EligibilityError
-from .io import Limits, read_table
-from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
 from .model import FIELDS
-from .normalize import Normalizer
-from .report import batch_csv, batch_workbook, screening_pdf
 from .rules import RuleSet, load_rules
+
+# The heavy modules (pandas, pyarrow, the report writers) are imported inside the commands, so
+# `screen` can start reading the file on a second core first (python-calamine releases the GIL).
 
 
 class UsageError(EligibilityError):
@@ -73,13 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _screen(args: argparse.Namespace, ruleset: RuleSet) -> int:
-    suffix = args.output.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
+def _check_output(args: argparse.Namespace) -> None:
+    if args.output.suffix.lower() not in (".xlsx", ".csv"):
         raise UsageError(f'The output must end in .xlsx or .csv, not "{args.output.name}".')
     if not args.output.parent.exists():
         raise UsageError(f'The folder "{args.output.parent}" does not exist.')
-    table = read_table(args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
+
+
+def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None = None) -> int:
+    from .batch import missing_fields, screen_table
+    from .io import Limits, read_table
+    from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
+    from .report import batch_csv, batch_workbook
+
+    _check_output(args)
+    suffix = args.output.suffix.lower()
+    if pending is not None:
+        table = pending.result()
+    else:
+        table = read_table(args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
     mapping = suggest_mapping(table.headers)
     overrides: dict[str, str | None] = {}
     if args.mapping_file:
@@ -110,6 +120,10 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet) -> int:
 
 
 def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
+    from .engine import evaluate
+    from .normalize import Normalizer
+    from .report import screening_pdf
+
     raw: dict[str, str] = {}
     for fact in args.facts:
         name, sep, value = fact.partition("=")
@@ -167,10 +181,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 rule cases failed or unexpected error, 2 user error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    pool = ThreadPoolExecutor(max_workers=1) if args.command == "screen" else None
     try:
+        pending = None
+        if pool is not None:
+            from .io import Limits, read_table
+
+            _check_output(args)
+            pending = pool.submit(read_table, args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
         ruleset = load_rules(args.rules_dir)
         if args.command == "screen":
-            return _screen(args, ruleset)
+            return _screen(args, ruleset, pending)
         if args.command == "person":
             return _person(args, ruleset)
         if args.command == "template":
@@ -195,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: unexpected problem ({error.__class__.__name__}); please report it with --debug output.", file=sys.stderr)
         return 1
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 if __name__ == "__main__":

@@ -413,7 +413,6 @@ def _to_table(
         h = header_row - 1
     else:
         h = detect_header_row(head)
-    kept: list[int] | None = None
     if isinstance(grid, ArrowGrid):
         columns, kept = grid.body(h + 1)
         header_cells = [c[h].as_py() for c in grid.columns]
@@ -421,6 +420,9 @@ def _to_table(
     else:
         body = grid[h + 1 :]
         width = max(len(r) for r in grid[h:])
+        kept = [i for i, row in enumerate(body) if not _blank_row(row)]
+        if len(kept) < len(body):
+            body = [body[i] for i in kept]
         if width <= limits.max_columns:
             body = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in body]
         columns = [list(c) for c in zip(*body, strict=True)] if body else [[] for _ in range(width)]
@@ -432,10 +434,6 @@ def _to_table(
     headers = _headers(header_cells, width)
     first = h + 2
     n = len(grid) - h - 1
-    if kept is None:
-        kept = [i for i, row in enumerate(zip(*columns, strict=True)) if not _blank_row(row)] if columns else []
-        if len(kept) < n:
-            columns = [[c[i] for i in kept] for c in columns]
     blank = n - len(kept)
     numbers = [first + i for i in kept]
     if not numbers:
