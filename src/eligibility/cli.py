@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EligibilityError
+from .i18n import t
 from .model import FIELDS
 from .rules import RuleSet, load_rules
 
@@ -107,15 +108,16 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     if args.save_mapping:
         args.save_mapping.write_text(dump_profile(mapping, args.input.stem), encoding="utf-8")
     counts = result.counts()
+    lang = args.lang
     parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("likely_member", "needs_review", "needs_info", "not_member"))
-    print(f"Screened {len(result)} rows of {table.source} as of {as_of} (rules {ruleset.version}): {parts}.")
+    print(t("cli.screened", lang, rows=len(result), source=table.source, as_of=as_of, version=ruleset.version, parts=parts))
     missing = missing_fields(mapping)
     if missing:
-        print(f"No column was read as: {', '.join(missing)} (those facts are unknown on every row; use --map).")
+        print(t("cli.missing", lang, fields=", ".join(missing)))
     issues = len(result.issues)
     if issues:
-        print(f"{issues} data issue(s) flagged; see the data_issues column.")
-    print(f"Wrote {args.output}")
+        print(t("cli.issues", lang, count=issues))
+    print(t("cli.wrote", lang, path=args.output))
     return 0
 
 
@@ -177,6 +179,17 @@ def _rules_test(ruleset: RuleSet) -> int:
     return 1 if failed else 0
 
 
+def _localized(error: EligibilityError, lang: str) -> str:
+    """The error's sentence in ``lang`` where the catalogue has it (file errors), else as raised."""
+    code = getattr(error, "code", None)
+    if lang != "en" and code:
+        try:
+            return t(f"error.{code}", lang, **getattr(error, "params", {}))
+        except KeyError:
+            pass
+    return str(error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 rule cases failed or unexpected error, 2 user error)."""
     parser = build_parser()
@@ -204,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules_show(args, ruleset)
         return _rules_test(ruleset)
     except EligibilityError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_localized(error, getattr(args, 'lang', 'en'))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -513,7 +513,11 @@ def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.By
     sink = io.BytesIO()
     sink.write("\ufeff".encode())
     pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed", quoting_header="needed"))
-    data = sink.getvalue()
+    return deliver(sink.getvalue(), target)
+
+
+def deliver(data: bytes, target: Path | io.BytesIO | None) -> bytes:
+    """Write report bytes to a path or a buffer (only when asked: nothing is written otherwise)."""
     if isinstance(target, Path):
         target.write_bytes(data)
     elif target is not None:

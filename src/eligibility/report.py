@@ -21,7 +21,7 @@ from . import __version__
 from .batch import ADDED_COLUMNS, BatchResult
 from .engine import Determination
 from .i18n import t
-from .io import write_csv
+from .io import deliver, write_csv
 from .model import DataIssue, IntakeRecord
 from .normalize import cell_text, country_name
 from .rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
@@ -148,12 +148,7 @@ def batch_workbook(
         conditional_formats=conditional,
         column_widths={name: _widths(rows, wide) for name, rows in sheets},
     )
-    data = buffer.getvalue()
-    if isinstance(target, Path):
-        target.write_bytes(data)
-    elif target is not None:
-        target.write(data)
-    return data
+    return deliver(buffer.getvalue(), target)
 
 
 def _widths(rows: Any, wide: dict[str, int]) -> dict[str, float]:

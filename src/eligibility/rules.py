@@ -141,7 +141,8 @@ class _ElementBase(_Strict):
     title: Text
     explanation: Text
     facts: list[str]
-    note: str = ""
+    note: Text | None = None
+    """The interpretive choice a lawyer should know about, in both languages."""
     exceptions: list[ElementException] = []
     questions: dict[str, Text] = Field(min_length=1)
     reasons: dict[str, Text]

@@ -31,7 +31,7 @@ def page() -> None:
             st.write(" ".join(element.explanation.get(language).split()))
             st.caption(f"{tr('report.rules.citation')}: {' '.join(element.citation.split())}")
             if element.note:
-                st.caption(f"{tr('ui.rules.note')}: {' '.join(element.note.split())}")
+                st.caption(f"{tr('ui.rules.note')}: {' '.join(element.note.get(language).split())}")
 
     st.subheader(tr("ui.rules.status_table"))
     case = ruleset.case_status
