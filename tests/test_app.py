@@ -202,3 +202,19 @@ def test_the_glossary_terms_are_the_ones_the_catalogue_uses():
     spanish = " ".join(catalog("es").values()) + " " + (ROOT / "rules" / "mpp1_class.yaml").read_text(encoding="utf-8")
     for term in glossary["terms"]:
         assert term["es"].casefold() in spanish.casefold(), term
+
+
+def test_the_server_configuration_is_safe_by_default():
+    """Telemetry off, localhost only, no error details, viewer toolbar, XSRF on, upload limit as stated."""
+    import tomllib
+
+    from eligibility.ui.batch import MAX_UPLOAD_MB
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["address"] == "127.0.0.1"
+    assert set(config["server"]["allowedHosts"]) <= {"localhost", "127.0.0.1"}
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+    assert config["client"]["showErrorDetails"] == "none" and config["client"]["toolbarMode"] == "viewer"

@@ -216,3 +216,21 @@ def test_screening_in_spanish_in_the_browser(page, tmp_path):
     download.value.save_as(path)
     text = subprocess.run([require_binary("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Registro de evaluación" in text and "Puede ser miembro de la clase" in text
+
+
+def test_the_server_refuses_a_foreign_host_on_its_websocket(server):
+    """DNS-rebinding guard: the data channel answers localhost and refuses any other Host header."""
+    import http.client
+    from urllib.parse import urlparse
+
+    address = urlparse(server)
+    statuses = {}
+    for host in ("evil.example", "localhost"):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.request("GET", "/_stcore/stream", headers={
+            "Host": f"{host}:{address.port}", "Connection": "Upgrade", "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        })
+        statuses[host] = connection.getresponse().status
+        connection.close()
+    assert statuses == {"evil.example": 403, "localhost": 101}
