@@ -98,6 +98,9 @@ class Determination(NamedTuple):
         return [e.reason(lang) for e in self.elements if e.status == "review"]
 
 
+_ONE_DAY = dt.timedelta(days=1)
+
+
 def _fact(value: object) -> str:
     return "" if value is None or value == "unknown" else str(value)
 
@@ -185,13 +188,13 @@ def _subjected_to_mpp1(record: IntakeRecord, plan: _Plan) -> ElementResult:
     start = when.start if when.start > plan.program_start else plan.program_start
     end = when.end
     if start > end:
-        reason = a.message("date_before_program", date=str(when), program_start=plan.program_start_text)
+        reason = a.message("date_before_program", date=when, program_start=plan.program_start_text)
         return a.result("review", (reason,), facts, record)
     for zone_from, zone_to, status, reason_id, from_text, to_text in plan.zones:
         if zone_from <= start and end <= zone_to:
-            reason = a.message(reason_id, date=str(when), **{"from": from_text, "to": to_text})
+            reason = a.message(reason_id, date=when, **{"from": from_text, "to": to_text})
             return a.result(status, (reason,), facts, record)
-    reason = a.message("date_spans_zones", date=str(when))
+    reason = a.message("date_spans_zones", date=when)
     return a.result("unknown", (reason,), facts, record, (a.question["ask_precise_enrollment_date"],))
 
 
@@ -248,14 +251,14 @@ def _appeal_period(record: IntakeRecord, plan: _Plan, as_of: dt.date, facts: tup
             timing = "spans"
     if appeal == "no" and (timing == "final" or timing == "recent"):
         deadline = end + plan.appeal_delta
-        params = {"order_date": str(order), "days": plan.appeal_days, "appeal_deadline": deadline.isoformat()}
+        params = {"order_date": order, "days": plan.appeal_days, "appeal_deadline": deadline}
         if timing == "final":
             return c.result("met", (c.message("order_final_by_time", **params),), facts, record)
-        recheck = (deadline + dt.timedelta(days=1)).isoformat()
-        note = Message(c.notes_text["recheck_after_appeal_period"], (("appeal_deadline", deadline.isoformat()), ("recheck_date", recheck)), "recheck_after_appeal_period")
+        recheck = deadline + _ONE_DAY
+        note = Message(c.notes_text["recheck_after_appeal_period"], (("appeal_deadline", deadline), ("recheck_date", recheck)), "recheck_after_appeal_period")
         return c.result("review", (c.message("order_not_final_yet", **params),), facts, record, (), (note,))
     if timing == "future":
-        reason = c.message("order_date_after_as_of", order_date=str(order))
+        reason = c.message("order_date_after_as_of", order_date=order)
     else:
         reason = c.reason["order_finality_unknown"]
     questions: tuple[Message, ...] = () if appeal == "no" else (c.question["ask_appeal_filed"],)

@@ -79,6 +79,9 @@ class PartialDate:
     def __repr__(self) -> str:
         return f"PartialDate({str(self)!r})"
 
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
 
 class Localized(Protocol):
     """Anything that renders itself in a language (a rules ``Text``, a country name)."""
