@@ -126,7 +126,7 @@ def test_rules_show_and_rules_test(capsys):
     """`rules show` prints the definition with citations; `rules test` runs every case."""
     assert main(["rules", "show"]) == 0
     shown = capsys.readouterr().out
-    assert "All individuals subjected to MPP 1.0 prior to June 1, 2021" in shown and "citation:" in shown
+    assert "All individuals subjected to MPP 1.0 prior to June 1, 2021" in shown and "Citation:" in shown
     assert main(["rules", "test"]) == 0
     tested = capsys.readouterr().out
     assert tested.strip().splitlines()[-1].endswith("passed, 0 failed")

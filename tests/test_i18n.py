@@ -66,3 +66,13 @@ def test_the_element_notes_show_in_the_chosen_language(ruleset, lang):
     """The interpretive notes the Rules page shows exist in both languages."""
     for element in ruleset.rules.elements:
         assert element.note is not None and element.note.get(lang).strip()
+
+
+def test_one_person_and_the_rules_print_in_spanish(capsys):
+    """`person` and `rules show` with --lang es print their own labels in Spanish."""
+    assert main(["person", "mpp_enrolled=sí", "a_number=A1", "--lang", "es", "--as-of", "2026-11-27"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Se necesita más información") and "problema de datos:" in out and "Fecha de la evaluación" in out
+    assert main(["rules", "show", "--lang", "es"]) == 0
+    shown = capsys.readouterr().out
+    assert "Versión de las reglas" in shown and "Cita:" in shown and "Cómo se combinan" in shown

@@ -141,26 +141,28 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
     for question in det.questions:
         print(f"  ? {question.text(lang)}")
     for note in det.notes:
-        print(f"  note: {note.text(lang)}")
+        print(f"  {t('cli.note', lang)}: {note.text(lang)}")
     for issue in det.data_issues:
-        print(f"  data issue: {issue.message.text(lang)}")
-    print(f"  as of {det.as_of}, rules {det.rules_version} ({det.rules_hash[:12]})")
+        print(f"  {t('cli.data_issue', lang)}: {issue.message.text(lang)}")
+    print("  " + t("ui.stamp", lang, as_of=det.as_of, version=det.rules_version, hash=det.rules_hash[:12]))
     if args.pdf:
         args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang))
-        print(f"Wrote {args.pdf}")
+        print(t("cli.wrote", lang, path=args.pdf))
     return 0
 
 
 def _rules_show(args: argparse.Namespace, ruleset: RuleSet) -> int:
     rules, lang = ruleset.rules, args.lang
     print(f"{rules.case.name}, {rules.case.court}, {rules.case.docket}")
-    print(f"Rules version {ruleset.version}, hash {ruleset.hash}")
-    print(f"\nClass definition ({rules.case.citation}):\n  \"{' '.join(rules.class_definition.split())}\"")
+    print(t("cli.rules_version", lang, version=ruleset.version, hash=ruleset.hash))
+    print(f"\n{t('report.rules.class_definition', lang)} ({rules.case.citation}):\n  \"{' '.join(rules.class_definition.split())}\"")
     for letter, element in zip("abc", rules.elements, strict=True):
         print(f"\n({letter}) {element.id}: \"{element.words}\"")
-        print(f"    citation: {' '.join(element.citation.split())}")
+        print(f"    {t('report.rules.citation', lang)}: {' '.join(element.citation.split())}")
         print(f"    {' '.join(element.explanation.get(lang).split())}")
-    print(f"\nCombination: {'; '.join(f'any {r.if_any_element_is} -> {r.outcome}' for r in rules.combination.rules)}; otherwise {rules.combination.otherwise}")
+    steps = [t("ui.rules.combination_rule", lang, status=r.if_any_element_is, outcome=r.outcome) for r in rules.combination.rules]
+    steps.append(t("ui.rules.combination_otherwise", lang, outcome=rules.combination.otherwise))
+    print(f"\n{t('ui.rules.combination', lang)}: {' '.join(steps)}")
     return 0
 
 
@@ -211,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .template import template_workbook
 
             args.output.write_bytes(template_workbook(args.lang))
-            print(f"Wrote {args.output}")
+            print(t("cli.wrote", args.lang, path=args.output))
             return 0
         if args.rules_command == "show":
             return _rules_show(args, ruleset)
