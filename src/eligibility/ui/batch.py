@@ -115,7 +115,7 @@ def _results(result: BatchResult) -> None:
             tr("ui.batch.rows"): [counts.get(o, 0) for o in ("likely_member", "needs_review", "needs_info", "not_member")],
         }
     )
-    st.bar_chart(chart, x=tr("ui.batch.outcome"), y=tr("ui.batch.rows"), horizontal=True, height=220)
+    st.bar_chart(chart, x=tr("ui.batch.outcome"), y=tr("ui.batch.rows"), horizontal=True, height=220, sort=False)
 
     downloads = st.columns(4)
     stem = result.table.source.rsplit(".", 1)[0]
@@ -154,16 +154,16 @@ def _results(result: BatchResult) -> None:
         rows = [i for i, o in enumerate(result.outcome) if o in ("needs_info", "needs_review")]
         if rows:
             todo = [result.questions[i] if result.outcome[i] == "needs_info" else result.review_points[i] for i in rows]
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        tr("report.follow_up.row"): [result.table.row_numbers[i] for i in rows],
-                        tr("report.follow_up.determination"): [result.outcome[i] for i in rows],
-                        tr("report.follow_up.to_do"): todo,
-                    }
-                ),
-                hide_index=True, width="stretch",
-            )
+            follow = {tr("report.follow_up.row"): [result.table.row_numbers[i] for i in rows]}
+            for field, label in (("client_id", "report.follow_up.client_id"), ("full_name", "report.follow_up.name")):
+                index = result.field_column(field)
+                if index is not None:
+                    values = result.table.column(index)
+                    values = values.to_pylist() if hasattr(values, "to_pylist") else values
+                    follow[tr(label)] = [values[i] for i in rows]
+            follow[tr("report.follow_up.determination")] = [result.outcome[i] for i in rows]
+            follow[tr("report.follow_up.to_do")] = todo
+            st.dataframe(pd.DataFrame(follow), hide_index=True, width="stretch")
         else:
             st.info(tr("ui.batch.no_follow_up"))
     with issues_tab:
