@@ -64,9 +64,14 @@ class Table:
     def __len__(self) -> int:
         return len(self.row_numbers)
 
-    def column(self, index: int) -> list[Any]:
-        """All values of one column, in row order."""
+    def column(self, index: int) -> Any:
+        """All values of one column, in row order (a list, or an Arrow array for large CSVs)."""
         return self.columns[index]
+
+    def values(self, index: int) -> list[Any]:
+        """All values of one column as a Python list."""
+        column = self.columns[index]
+        return column if isinstance(column, list) else column.to_pylist()
 
     @property
     def rows(self) -> list[list[Any]]:

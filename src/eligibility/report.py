@@ -220,8 +220,8 @@ def _follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
     )
     rows = []
     outcomes = result.outcome
-    ids = _as_list(table.column(id_col)) if id_col is not None else None
-    names = _as_list(table.column(name_col)) if name_col is not None else None
+    ids = table.values(id_col) if id_col is not None else None
+    names = table.values(name_col) if name_col is not None else None
     for i, outcome in enumerate(outcomes):
         if outcome not in ("needs_info", "needs_review"):
             continue
@@ -238,9 +238,6 @@ def _follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
         )
     return rows
 
-
-def _as_list(values: Any) -> list[Any]:
-    return values.to_pylist() if isinstance(values, pa.ChunkedArray | pa.Array) else values
 
 
 def _issue_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:

@@ -158,8 +158,7 @@ def _results(result: BatchResult) -> None:
             for field, label in (("client_id", "report.follow_up.client_id"), ("full_name", "report.follow_up.name")):
                 index = result.field_column(field)
                 if index is not None:
-                    values = result.table.column(index)
-                    values = values.to_pylist() if hasattr(values, "to_pylist") else values
+                    values = result.table.values(index)
                     follow[tr(label)] = [values[i] for i in rows]
             follow[tr("report.follow_up.determination")] = [result.outcome[i] for i in rows]
             follow[tr("report.follow_up.to_do")] = todo
@@ -189,8 +188,7 @@ def _results_frame(result: BatchResult) -> pd.DataFrame:
     for field in ("client_id", "full_name"):
         index = result.field_column(field)
         if index is not None:
-            values = table.column(index)
-            data[table.headers[index]] = values.to_pylist() if hasattr(values, "to_pylist") else values
+            data[table.headers[index]] = table.values(index)
     for name, values in result.added_columns().items():
         if name not in ("rules_version", "as_of"):
             data[name] = values.to_pylist()
