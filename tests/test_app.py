@@ -123,6 +123,15 @@ def test_each_sample_file_uploads_and_screens(name, rows):
     assert len(at.get("download_button")) >= 4
 
 
+def test_a_new_user_can_try_a_bundled_sample_without_uploading():
+    """With no upload, a bundled synthetic sample can be chosen and screened."""
+    at = _app("pages/batch.py")
+    at.selectbox(key="sample").set_value("messy_spanish.csv").run()
+    at.button(key="run").click().run()
+    assert not at.exception
+    assert sum(int(m.value) for m in at.metric) == 10
+
+
 def test_an_ambiguous_date_column_offers_a_choice_and_the_choice_is_used():
     """A column of dates like 03/04/2020 shows a warning and a day/month choice."""
     data = b"mpp_enrolled,mpp_enrollment_date,current_country,case_status\nyes,01/02/2021,Mexico,terminated\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,11 +16,14 @@ from ..io import SUPPORTED_EXTENSIONS, Limits, Table, read_table
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..model import FIELDS
 from ..report import batch_csv, batch_workbook
+from ..template import template_workbook
 from .common import as_of, lang, normalizer, rules, sidebar, tr
 
 MAX_UPLOAD_MB = 50
 APP_LIMITS = Limits(max_bytes=MAX_UPLOAD_MB * 1024 * 1024, max_rows=200_000, max_seconds=120)
 STATE = "batch"  # everything this page keeps lives under st.session_state[STATE]
+SAMPLE_DIR = Path(__file__).resolve().parents[3] / "sample_data"  # synthetic people only
+SAMPLES = sorted(p for p in SAMPLE_DIR.glob("*") if p.suffix in (".csv", ".xlsx")) if SAMPLE_DIR.is_dir() else []
 
 
 def _state() -> dict[str, Any]:
@@ -205,11 +209,24 @@ def page() -> None:
     )
     profile_upload = st.file_uploader(tr("ui.batch.profile_upload"), type=["yaml", "yml", "json"], key="profile_upload")
     state = _state()
-    if upload is None:
-        state.clear()
+    if upload is not None:
+        data, name = upload.getvalue(), upload.name
+    else:
         st.info(tr("ui.batch.empty_state"), icon=":material/upload_file:")
-        return
-    data = upload.getvalue()
+        language = lang()
+        st.download_button(
+            tr("ui.batch.download_template"), data=lambda: template_workbook(language), file_name="intake-template.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_template", on_click="ignore",
+            icon=":material/table_view:",
+        )
+        sample = st.selectbox(
+            tr("ui.batch.sample"), options=[p.name for p in SAMPLES], index=None, key="sample",
+            placeholder=tr("ui.batch.sample_placeholder"), help=tr("ui.batch.sample_help"),
+        )
+        if sample is None:
+            state.clear()
+            return
+        data, name = (SAMPLE_DIR / sample).read_bytes(), sample
     digest = hashlib.sha256(data).hexdigest()
     if state.get("digest") != digest:
         state.clear()
@@ -221,7 +238,7 @@ def page() -> None:
         except EligibilityError as error:
             _error(error)
 
-    first = _read(data, upload.name, None, None)
+    first = _read(data, name, None, None)
     if first is None:
         return
     sheet = None
@@ -231,7 +248,7 @@ def page() -> None:
         tr("ui.batch.header_row"), min_value=1, value=first.header_row if sheet in (None, first.sheet) else 1, step=1,
         key=f"header_row_{sheet}", help=tr("ui.batch.header_row_help"),
     )
-    table = first if (sheet in (None, first.sheet) and header_row == first.header_row) else _read(data, upload.name, sheet, int(header_row))
+    table = first if (sheet in (None, first.sheet) and header_row == first.header_row) else _read(data, name, sheet, int(header_row))
     if table is None:
         return
     if table.sheet:
