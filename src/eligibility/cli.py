@@ -14,6 +14,7 @@ from .errors import EligibilityError
 from .i18n import t
 from .model import FIELDS
 from .rules import RuleSet, load_rules
+from .runtime import paused_gc
 
 # The heavy modules (pandas, pyarrow, the report writers) are imported inside the commands, so
 # `screen` can start reading the file on a second core first (python-calamine releases the GIL).
@@ -198,15 +199,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pool = ThreadPoolExecutor(max_workers=1) if args.command == "screen" else None
     try:
-        pending = None
         if pool is not None:
             from .io import Limits, read_table
 
             _check_output(args)
-            pending = pool.submit(read_table, args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
+            with paused_gc():
+                pending = pool.submit(read_table, args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
+                return _screen(args, load_rules(args.rules_dir), pending)
         ruleset = load_rules(args.rules_dir)
-        if args.command == "screen":
-            return _screen(args, ruleset, pending)
         if args.command == "person":
             return _person(args, ruleset)
         if args.command == "template":

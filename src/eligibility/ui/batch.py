@@ -16,6 +16,7 @@ from ..io import SUPPORTED_EXTENSIONS, Limits, Table, read_table
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..model import FIELDS
 from ..report import batch_csv, batch_workbook
+from ..runtime import paused_gc
 from ..template import template_workbook
 from .common import as_of, lang, normalizer, rules, sidebar, tr
 
@@ -124,7 +125,7 @@ def _results(result: BatchResult) -> None:
     downloads = st.columns(4)
     stem = result.table.source.rsplit(".", 1)[0]
     downloads[0].download_button(
-        tr("ui.batch.download_xlsx"), data=lambda: batch_workbook(result, ruleset), file_name=f"{stem}-screening.xlsx",
+        tr("ui.batch.download_xlsx"), data=lambda: _built(batch_workbook, result, ruleset), file_name=f"{stem}-screening.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx", on_click="ignore", type="primary",
     )
     downloads[1].download_button(
@@ -132,7 +133,7 @@ def _results(result: BatchResult) -> None:
         key="download_csv", on_click="ignore",
     )
     downloads[2].download_button(
-        tr("ui.batch.download_shared"), data=lambda: batch_workbook(result, ruleset, redact=True),
+        tr("ui.batch.download_shared"), data=lambda: _built(batch_workbook, result, ruleset, redact=True),
         file_name=f"{stem}-screening-for-sharing.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_shared", on_click="ignore", help=tr("ui.batch.download_shared_help"),
     )
@@ -184,6 +185,12 @@ def _results(result: BatchResult) -> None:
             )
         else:
             st.info(tr("ui.batch.no_issues"))
+
+
+def _built(writer: Any, *args: Any, **kwargs: Any) -> bytes:
+    """Build a report with the garbage collector paused (see runtime.paused_gc)."""
+    with paused_gc():
+        return writer(*args, **kwargs)
 
 
 def _results_frame(result: BatchResult) -> pd.DataFrame:
@@ -270,10 +277,11 @@ def page() -> None:
         progress = st.progress(0, text=tr("ui.batch.progress_read"))
         progress.progress(30, text=tr("ui.batch.progress_screen", rows=len(table)))
         try:
-            result = screen_table(
-                table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer(),
-                max_seconds=APP_LIMITS.max_seconds,
-            )
+            with paused_gc():
+                result = screen_table(
+                    table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer(),
+                    max_seconds=APP_LIMITS.max_seconds,
+                )
         except EligibilityError as error:
             progress.empty()
             _error(error)
