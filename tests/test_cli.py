@@ -134,6 +134,8 @@ def test_rules_show_and_rules_test(capsys):
 
 
 def test_the_console_script_is_installed():
-    """`eligibility --version` runs as an installed command."""
-    result = subprocess.run([sys.executable, "-m", "eligibility.cli", "--version"], capture_output=True, text=True, check=True)
+    """`eligibility --version` runs as the command the package installs next to the interpreter."""
+    command = Path(sys.executable).parent / "eligibility"
+    assert command.exists(), "pip install -e . should install the eligibility command"
+    result = subprocess.run([str(command), "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.startswith("eligibility ")
