@@ -91,7 +91,7 @@ def test_concurrent_browser_sessions_are_isolated_and_leave_nothing_on_disk(brow
         sessions[key] = (context, page)
     for _key, (_context, page) in sessions.items():  # both uploaded before either runs
         page.get_by_role("button", name="Screen these rows").click()
-    for key, (context, page) in sessions.items():
+    for key, (_context, page) in sessions.items():
         page.get_by_role("heading", name="Results for 1 rows").wait_for()
         with page.expect_download() as download:  # the table is drawn on a canvas: read the session's own CSV
             page.get_by_role("button", name="Download results (CSV)").click()

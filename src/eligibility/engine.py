@@ -327,11 +327,7 @@ def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Deter
     b = _outside_us(record, plan)
     c = _case_inactive(record, plan, as_of)
     statuses = (a.status, b.status, c.status)
-    for status, outcome in plan.combination:
-        if status in statuses:
-            break
-    else:
-        outcome = plan.otherwise
+    outcome = next((outcome for status, outcome in plan.combination if status in statuses), plan.otherwise)
     elements = (a, b, c)
     questions = questions_for(elements, outcome) if outcome == "needs_info" else ()
     return Determination(

@@ -158,7 +158,7 @@ def normalize_a_numbers(values: list[Any]) -> tuple[list[str | None], list[DataI
     padded = pc.utf8_lpad(digits, width=9, padding="0").to_pylist()
     out_values: list[str | None] = []
     out_issues: list[DataIssue | None] = []
-    for value, text, ok, pad in zip(values, texts, good, padded, strict=True):
+    for value, ok, pad in zip(values, good, padded, strict=True):
         if ok:
             out_values.append(pad)
             out_issues.append(None)

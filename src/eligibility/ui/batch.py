@@ -90,6 +90,7 @@ def _mapping_editor(table: Table, profile: dict[str, str | None] | None) -> list
 def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
     """Ask about date columns whose day/month order the file does not settle."""
     orders: dict[str, str] = {}
+    language = lang()
     for column in date_columns(table, matches):
         if column.source not in ("assumed", "conflict"):
             continue
@@ -97,7 +98,7 @@ def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
         choice = st.radio(
             tr("ui.batch.date_order", header=column.header),
             options=["auto", "mdy", "dmy"],
-            format_func=lambda v, language=lang(): t(f"ui.batch.order.{v}", language),
+            format_func=lambda v: t(f"ui.batch.order.{v}", language),
             horizontal=True,
             key=f"order_{column.field}",
         )
@@ -149,7 +150,7 @@ def _results(result: BatchResult) -> None:
         options = ["all", "likely_member", "needs_review", "needs_info", "not_member"]
         chosen = st.selectbox(
             tr("ui.batch.filter"), options=options, key="results_filter",
-            format_func=lambda o, language=language: t("ui.batch.all", language) if o == "all" else ruleset.rules.outcomes[o].get(language),
+            format_func=lambda o: t("ui.batch.all", language) if o == "all" else ruleset.rules.outcomes[o].get(language),
         )
         frame = _results_frame(result)
         if chosen != "all":

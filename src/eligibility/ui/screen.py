@@ -30,10 +30,11 @@ def _countries(language: str) -> list[str]:
 
 def yes_no(field: str, key: str) -> str:
     """A yes / no / unknown question; "Unknown" is the default, never "No"."""
+    language = lang()
     return st.radio(
         tr(f"field.{field}"),
         options=["unknown", "yes", "no"],
-        format_func=lambda v, language=lang(): t(f"answer.{v}", language),
+        format_func=lambda v: t(f"answer.{v}", language),
         horizontal=True,
         key=key,
         help=tr(f"help.{field}"),
@@ -55,10 +56,11 @@ def country(field: str, key: str) -> str | None:
 
 def partial_date(field: str, key: str) -> PartialDate | None:
     """A date known to the day, to the month, only as a year, or not at all."""
+    language = lang()
     mode = st.radio(
         tr(f"field.{field}"),
         options=["unknown", "day", "month", "year"],
-        format_func=lambda v, language=lang(): t(f"ui.date.{v}", language),
+        format_func=lambda v: t(f"ui.date.{v}", language),
         horizontal=True,
         key=f"{key}_mode",
         help=tr(f"help.{field}"),
@@ -70,7 +72,7 @@ def partial_date(field: str, key: str) -> PartialDate | None:
         left, right = st.columns(2)
         month = left.selectbox(
             tr("ui.date.month_label"), options=list(range(1, 13)), index=None, key=f"{key}_month",
-            format_func=lambda m, language=lang(): _month_name(m, language), placeholder=tr("ui.unknown_choose"),
+            format_func=lambda m: _month_name(m, language), placeholder=tr("ui.unknown_choose"),
         )
         year = right.number_input(tr("ui.date.year_label"), min_value=1900, max_value=2100, value=None, step=1, key=f"{key}_month_year")
         return PartialDate.month(int(year), int(month)) if month and year else None
@@ -88,11 +90,12 @@ def _month_name(month: int, language: str) -> str:
 
 def case_status(key: str) -> str | None:
     ruleset = rules()
+    language = lang()
     return st.selectbox(
         tr("field.case_status"),
         options=list(ruleset.case_status.status_table),
         index=None,
-        format_func=lambda code, language=lang(): t(f"status_value.{code}", language),
+        format_func=lambda code: t(f"status_value.{code}", language),
         placeholder=tr("ui.unknown_choose"),
         key=key,
         help=tr("help.case_status"),
