@@ -28,7 +28,7 @@ from .errors import InputFileError
 from .i18n import msg
 from .io import Table
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
-from .model import DATE_FIELDS, FIELDS, DataIssue, IntakeRecord
+from .model import DATE_FIELDS, FIELDS, DataIssue
 from .normalize import DateOrder, Normalizer, date_order_evidence, normalize_a_numbers
 from .rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
 
@@ -44,6 +44,8 @@ ADDED_COLUMNS = (
     "rules_version",
     "as_of",
 )
+OUTCOME_ORDER = ("likely_member", "needs_review", "needs_info", "not_member")
+"""The order staff act on results in: counts, charts and filters list outcomes this way."""
 ELEMENT_LETTERS = {"subjected_to_mpp1": "(a)", "outside_us": "(b)", "case_inactive": "(c)"}
 
 
@@ -116,13 +118,19 @@ class BatchResult:
     @cached_property
     def review_points(self) -> list[str]:
         """Per row, the reasons of the elements that need attorney review ("" for none)."""
-        parts = []
-        for e in ELEMENT_IDS:
-            texts = [r.reason(self.lang) + SEPARATOR if r.status == "review" else "" for r in self.element_results[e]]
-            parts.append(_take(texts, self.element_rows[e]))
-        if not len(self):
-            return []
-        return pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=" |").to_pylist()
+        texts = {
+            e: [r.reason(self.lang) + SEPARATOR if r.status == "review" else "" for r in self.element_results[e]]
+            for e in ELEMENT_IDS
+        }
+        return _concat(texts, self.element_rows).to_pylist()
+
+    def follow_up(self) -> list[tuple[int, str]]:
+        """Rows to follow up, as (row index, what to do): the questions, or the point for review."""
+        return [
+            (i, self.questions[i] if outcome == "needs_info" else self.review_points[i])
+            for i, outcome in enumerate(self.outcome)
+            if outcome in ("needs_info", "needs_review")
+        ]
 
     @cached_property
     def issues(self) -> list[DataIssue]:
@@ -147,12 +155,17 @@ def _factorize(values: Any) -> tuple[np.ndarray, list[Any]]:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if isinstance(values, pa.Array):
-        encoded = pc.dictionary_encode(values)
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        codes = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes).astype(np.int64)
-        return codes, encoded.dictionary.to_pylist()
+        return _arrow_codes(values)
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     return codes.astype(np.int64), list(uniques)
+
+
+def _arrow_codes(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary-encode an Arrow array: per-row codes (-1 for null) and the distinct values."""
+    encoded = pc.dictionary_encode(values)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
 
 
 def _date_order(uniques: list[Any], chosen: DateOrder | None) -> tuple[DateOrder | None, str, int]:
@@ -263,6 +276,14 @@ def _take(texts: list[str | None], index: np.ndarray) -> pa.Array:
     return pc.take(pa.array(texts, type=pa.string()), pa.array(index))
 
 
+def _concat(texts: dict[str, list[str]], element_rows: dict[str, np.ndarray]) -> pa.Array:
+    """Per row, each element's text (each ending in the separator, or ""), joined and trimmed."""
+    parts = [_take(texts[e], element_rows[e]) for e in ELEMENT_IDS]
+    if not len(parts[0]):
+        return pa.array([], pa.string())
+    return pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=" |")
+
+
 def _join(parts: list[pa.Array], n: int) -> pa.Array:
     """Join per-row parts with the separator, skipping missing ones; "" where all are missing.
 
@@ -340,7 +361,7 @@ def screen_table(
         element_rows[element_id] = inverse
         element_results[element_id] = results
 
-    arrays, _ = _outputs(element_rows, element_results, ruleset, lang, n)
+    arrays = _outputs(element_rows, element_results, ruleset, lang, n)
     issues_by_row, issue_parts = _row_issues(table, by_field, parsed, lang)
     arrays["data_issues"] = _join(issue_parts, n)
     arrays["rules_version"] = pa.repeat(pa.scalar(ruleset.version), n)
@@ -362,7 +383,7 @@ def screen_table(
 
 def _outputs(
     element_rows: dict[str, np.ndarray], element_results: dict[str, list[ElementResult]], ruleset: RuleSet, lang: str, n: int
-) -> tuple[dict[str, pa.Array], np.ndarray]:
+) -> dict[str, pa.Array]:
     """Status, outcome, reasons and questions columns, each built with a few vectorised kernels."""
     status_index = {s: i for i, s in enumerate(STATUSES)}
     outcome_of = np.array(
@@ -376,19 +397,15 @@ def _outputs(
     arrays: dict[str, pa.Array] = {"determination": _take(list(OUTCOMES), outcome_codes)}
     for e in ELEMENT_IDS:
         arrays[e] = _take(list(STATUSES), status_codes[e])
-    reasons, questions = [], []
-    for e in ELEMENT_IDS:
-        results, rows = element_results[e], element_rows[e]
-        reasons.append(_take([_element_text(r, lang) for r in results], rows))
-        asked = [
-            "".join(q.text(lang) + SEPARATOR for q in r.questions) if r.status == "unknown" else "" for r in results
-        ]
-        questions.append(_take(asked, rows))
+    reasons = [_take([_element_text(r, lang) for r in element_results[e]], element_rows[e]) for e in ELEMENT_IDS]
     arrays["reasons"] = pc.binary_join_element_wise(*reasons, SEPARATOR) if n else pa.array([], pa.string())
-    asked_all = pc.utf8_rtrim(pc.binary_join_element_wise(*questions, ""), characters=" |") if n else pa.array([], pa.string())
+    asked = {
+        e: ["".join(q.text(lang) + SEPARATOR for q in r.questions) if r.status == "unknown" else "" for r in element_results[e]]
+        for e in ELEMENT_IDS
+    }
     needs_info = pa.array(outcome_codes == OUTCOMES.index("needs_info"))
-    arrays["next_questions"] = pc.if_else(needs_info, asked_all, "")
-    return arrays, outcome_codes
+    arrays["next_questions"] = pc.if_else(needs_info, _concat(asked, element_rows), "")
+    return arrays
 
 
 def _element_text(result: ElementResult, lang: str) -> str:
@@ -456,9 +473,7 @@ def _folded_codes(names: list[Any]) -> np.ndarray:
         folded = pc.replace_substring_regex(pc.utf8_normalize(folded, form="NFKD"), pattern=r"\p{Mn}+", replacement="")
     folded = pc.utf8_trim(pc.replace_substring_regex(folded, pattern=r"[^\p{L}\p{N}]+", replacement=" "), " ")
     folded = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
-    encoded = pc.dictionary_encode(folded)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    return np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes).astype(np.int64)
+    return _arrow_codes(folded)[0]
 
 
 def _flag(row_keys: np.ndarray, table: Table, code: str, header: str) -> list[tuple[int, DataIssue]]:
@@ -475,16 +490,11 @@ def _flag(row_keys: np.ndarray, table: Table, code: str, header: str) -> list[tu
     return out
 
 
-def mapped_fields(mapping: Sequence[ColumnMatch]) -> set[str]:
-    """The canonical fields a mapping reads."""
-    return {m.field for m in mapping if m.field}
+def missing_fields(mapping: Sequence[ColumnMatch], ruleset: RuleSet) -> list[str]:
+    """Fields the rules read (each element's ``facts:``) that no column maps to: unknown on every row."""
+    read = {f for element in ruleset.rules.elements for f in element.facts}
+    have = {m.field for m in mapping if m.field}
+    return [f for f in FIELDS if f in read and f not in have]
 
 
-def missing_fields(mapping: Sequence[ColumnMatch]) -> list[str]:
-    """Fields the rules read that no column maps to (every row will be unknown on them)."""
-    decisive = [f for f in FIELDS if f not in ("client_id", "full_name", "a_number", "date_of_birth", "notes")]
-    have = mapped_fields(mapping)
-    return [f for f in decisive if f not in have]
-
-
-__all__ = ["ADDED_COLUMNS", "BatchResult", "DateColumn", "IntakeRecord", "missing_fields", "screen_table"]
+__all__ = ["ADDED_COLUMNS", "OUTCOME_ORDER", "BatchResult", "DateColumn", "missing_fields", "screen_table"]

@@ -81,7 +81,7 @@ def _check_output(args: argparse.Namespace) -> None:
 
 
 def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None = None) -> int:
-    from .batch import missing_fields, screen_table
+    from .batch import OUTCOME_ORDER, missing_fields, screen_table
     from .io import Limits, read_table
     from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
     from .report import batch_csv, batch_workbook
@@ -110,9 +110,9 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
         args.save_mapping.write_text(dump_profile(mapping, args.input.stem), encoding="utf-8")
     counts = result.counts()
     lang = args.lang
-    parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("likely_member", "needs_review", "needs_info", "not_member"))
+    parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in OUTCOME_ORDER)
     print(t("cli.screened", lang, rows=len(result), source=table.source, as_of=as_of, version=ruleset.version, parts=parts))
-    missing = missing_fields(mapping)
+    missing = missing_fields(mapping, ruleset)
     if missing:
         print(t("cli.missing", lang, fields=", ".join(missing)))
     issues = len(result.issues)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import InputFileError
 from .mapping import detect_header_row
-from .normalize import cell_text
+from .normalize import cell_text, is_blank
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 ARROW_MIN_BYTES = 4 * 1024 * 1024  # below this, Python's csv module is as fast and more forgiving
@@ -77,10 +77,6 @@ class Table:
     def rows(self) -> list[list[Any]]:
         """The data row by row (built on demand)."""
         return [list(row) for row in zip(*self.columns, strict=True)]
-
-    def row(self, index: int) -> list[Any]:
-        """One data row."""
-        return [column[index] for column in self.columns]
 
 
 def _extension(name: str) -> str:
@@ -224,10 +220,6 @@ def _too_many_rows(name: str, limits: Limits) -> InputFileError:
     )
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
-
-
 def _blank_row(row: Sequence[Any]) -> bool:
     empty = row.count("") + row.count(None) if isinstance(row, list | tuple) else 0
     if empty == len(row):
@@ -237,7 +229,7 @@ def _blank_row(row: Sequence[Any]) -> bool:
     try:
         return not "".join(row).strip()
     except TypeError:  # a workbook row with numbers or dates in it
-        return all(_blank(c) for c in row)
+        return all(is_blank(c) for c in row)
 
 
 def _trim(grid: list[list[Any]]) -> list[list[Any]]:
@@ -245,7 +237,7 @@ def _trim(grid: list[list[Any]]) -> list[list[Any]]:
     while grid and _blank_row(grid[-1]):
         grid.pop()
     width = max((len(r) for r in grid), default=0)
-    while width and all(len(r) < width or _blank(r[width - 1]) for r in grid):
+    while width and all(len(r) < width or is_blank(r[width - 1]) for r in grid):
         width -= 1
     return [row if len(row) <= width else row[:width] for row in grid]
 

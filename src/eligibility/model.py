@@ -38,8 +38,8 @@ YES_NO_FIELDS = ("mpp_enrolled", "entered_us_since_mpp", "appeal_filed", "other_
 DATE_FIELDS = ("date_of_birth", "mpp_enrollment_date", "order_date")
 COUNTRY_FIELDS = ("nationality", "current_country")
 TEXT_FIELDS = ("client_id", "full_name", "notes")
-IDENTIFYING_FIELDS = ("full_name", "a_number", "date_of_birth")
-"""Fields left out of a report meant for sharing."""
+IDENTIFYING_FIELDS = ("full_name", "a_number", "date_of_birth", "notes")
+"""Fields left out of a report meant for sharing (free-text notes can name people too)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,11 @@ from .batch import ADDED_COLUMNS, BatchResult
 from .engine import Determination
 from .i18n import t
 from .io import deliver, write_csv
-from .model import DataIssue, IntakeRecord
+from .model import IDENTIFYING_FIELDS, DataIssue, IntakeRecord
 from .normalize import cell_text, country_name
 from .rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
 
-REDACTED_FIELDS = ("full_name", "a_number", "date_of_birth", "notes")
+REDACTED_FIELDS = IDENTIFYING_FIELDS
 FILLS = {"likely_member": "#C6EFCE", "not_member": "#EDEDED", "needs_info": "#FFEB9C", "needs_review": "#F8CBAD"}
 
 
@@ -219,20 +219,16 @@ def _follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
         t(f"report.follow_up.{k}", lang) for k in ("row", "ref", "client_id", "name", "determination", "to_do")
     )
     rows = []
-    outcomes = result.outcome
     ids = table.values(id_col) if id_col is not None else None
     names = table.values(name_col) if name_col is not None else None
-    for i, outcome in enumerate(outcomes):
-        if outcome not in ("needs_info", "needs_review"):
-            continue
-        todo = result.questions[i] if outcome == "needs_info" else result.review_points[i]
+    for i, todo in result.follow_up():
         rows.append(
             {
                 h_row: table.row_numbers[i],
                 h_ref: pseudonym(table.row_numbers[i]),
                 h_id: cell_text(ids[i]) if ids is not None else "",
                 h_name: cell_text(names[i]) if names is not None else "",
-                h_det: outcome,
+                h_det: result.outcome[i],
                 h_todo: todo,
             }
         )

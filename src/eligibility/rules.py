@@ -28,16 +28,11 @@ Outcome = Literal["likely_member", "not_member", "needs_info", "needs_review"]
 
 
 def default_rules_dir() -> Path:
-    """Return the ``rules/`` folder: ``$ELIGIBILITY_RULES_DIR``, the repo's, or the packaged copy."""
+    """Return the ``rules/`` folder: ``$ELIGIBILITY_RULES_DIR``, else the repository's ``rules/``."""
     import os
 
     env = os.environ.get("ELIGIBILITY_RULES_DIR")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parents[2] / "rules"
-    if repo.is_dir():
-        return repo
-    return Path(__file__).resolve().parent / "rules_data"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "rules"
 
 
 class _Strict(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ..batch import BatchResult, date_columns, missing_fields, screen_table
+from ..batch import OUTCOME_ORDER, BatchResult, date_columns, missing_fields, screen_table
 from ..errors import EligibilityError, InputFileError
 from ..i18n import t
 from ..io import SUPPORTED_EXTENSIONS, Limits, Table, read_table
@@ -113,12 +113,12 @@ def _results(result: BatchResult) -> None:
     counts = result.counts()
     st.subheader(tr("ui.batch.results", rows=len(result)))
     metrics = st.columns(4)
-    for column, outcome in zip(metrics, ("likely_member", "needs_review", "needs_info", "not_member"), strict=True):
+    for column, outcome in zip(metrics, OUTCOME_ORDER, strict=True):
         column.metric(ruleset.rules.outcomes[outcome].get(language), counts.get(outcome, 0))
     chart = pd.DataFrame(
         {
-            tr("ui.batch.outcome"): [ruleset.rules.outcomes[o].get(language) for o in ("likely_member", "needs_review", "needs_info", "not_member")],
-            tr("ui.batch.rows"): [counts.get(o, 0) for o in ("likely_member", "needs_review", "needs_info", "not_member")],
+            tr("ui.batch.outcome"): [ruleset.rules.outcomes[o].get(language) for o in OUTCOME_ORDER],
+            tr("ui.batch.rows"): [counts.get(o, 0) for o in OUTCOME_ORDER],
         }
     )
     st.bar_chart(chart, x=tr("ui.batch.outcome"), y=tr("ui.batch.rows"), horizontal=True, height=220, sort=False)
@@ -147,7 +147,7 @@ def _results(result: BatchResult) -> None:
         [tr("ui.batch.tab_results"), tr("ui.batch.tab_follow_up"), tr("ui.batch.tab_issues", count=len(result.issues))]
     )
     with results_tab:
-        options = ["all", "likely_member", "needs_review", "needs_info", "not_member"]
+        options = ["all", *OUTCOME_ORDER]
         chosen = st.selectbox(
             tr("ui.batch.filter"), options=options, key="results_filter",
             format_func=lambda o: t("ui.batch.all", language) if o == "all" else ruleset.rules.outcomes[o].get(language),
@@ -157,9 +157,10 @@ def _results(result: BatchResult) -> None:
             frame = frame[frame["determination"] == chosen]
         st.dataframe(frame, hide_index=True, width="stretch", height=420)
     with follow_tab:
-        rows = [i for i, o in enumerate(result.outcome) if o in ("needs_info", "needs_review")]
-        if rows:
-            todo = [result.questions[i] if result.outcome[i] == "needs_info" else result.review_points[i] for i in rows]
+        follow_up = result.follow_up()
+        if follow_up:
+            rows = [i for i, _ in follow_up]
+            todo = [text for _, text in follow_up]
             follow = {tr("report.follow_up.row"): [result.table.row_numbers[i] for i in rows]}
             for field, label in (("client_id", "report.follow_up.client_id"), ("full_name", "report.follow_up.name")):
                 index = result.field_column(field)
@@ -269,7 +270,7 @@ def page() -> None:
     matches = _mapping_editor(table, profile)
     if matches is None:
         return
-    missing = missing_fields(matches)
+    missing = missing_fields(matches, rules())
     if missing:
         st.warning(tr("ui.batch.missing", fields=", ".join(tr(f"field.{f}") for f in missing)), icon=":material/warning:")
     orders = _date_orders(table, matches)
