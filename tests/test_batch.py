@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from unittest.mock import patch
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -56,6 +57,23 @@ def test_the_batch_gives_every_row_what_evaluate_gives_it(data, ruleset, normali
         assert result.outcome[i] == det.outcome
         assert {e: result.statuses[e][i] for e in det.statuses} == det.statuses
         assert result.questions[i] == " | ".join(q.text() for q in det.questions)
+
+
+@given(data=rows)
+def test_a_big_csv_read_by_pyarrow_screens_exactly_as_a_small_one(data, ruleset):
+    """The fast path for big CSVs (pyarrow columns, Arrow kernels) gives every row the same
+    determination, statuses, reasons, questions, data issues and review points."""
+    from eligibility import io as io_module
+
+    small = screen_table(read_table(_csv(data), "people.csv"), ruleset, as_of=AS_OF)
+    with patch.object(io_module, "ARROW_MIN_BYTES", 0):
+        table = read_table(_csv(data), "people.csv")
+    assert not isinstance(table.columns[0], list), "the pyarrow path was taken"
+    big = screen_table(table, ruleset, as_of=AS_OF)
+    for name, values in small.added_columns().items():
+        assert big.added_columns()[name].to_pylist() == values.to_pylist(), name
+    assert [(i.code, i.row, i.column, i.value) for i in big.issues] == [(i.code, i.row, i.column, i.value) for i in small.issues]
+    assert big.review_points == small.review_points
 
 
 @given(data=rows)

@@ -139,3 +139,15 @@ def test_the_console_script_is_installed():
     assert command.exists(), "pip install -e . should install the eligibility command"
     result = subprocess.run([str(command), "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.startswith("eligibility ")
+
+
+def test_the_reader_starts_before_anything_heavy_is_imported():
+    """`screen` reads the file on a second core while the rest loads: the command line and the
+    reader import no pydantic, pandas or engine (and every public name still resolves on use)."""
+    code = (
+        "import sys, eligibility, eligibility.cli, eligibility.io; "
+        "print(sorted(m for m in ('pydantic', 'pandas', 'babel', 'eligibility.engine') if m in sys.modules)); "
+        "print(all(getattr(eligibility, name) is not None for name in eligibility.__all__) and 'ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "ok"]

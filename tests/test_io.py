@@ -167,3 +167,31 @@ def test_xls_and_ods_read_like_xlsx(converted, fmt):
     assert other.headers == original.headers
     assert len(other) == len(original)
     assert [r[1] for r in other.rows] == [r[1] for r in original.rows]
+
+
+BIG_CSV_ROWS = (
+    'Client name;A#;Notes;Fecha de regreso\r\n'
+    '"Núñez, José";A012345678;"line one\nline two";15/07/2019\r\n'
+    ';;;\r\n'
+    '   ;;;\r\n'
+    'Ana Pérez;;=1+1;2019\r\n'
+    ';;;\r\n'
+)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_the_fast_reader_for_big_csvs_reads_what_the_small_one_reads(monkeypatch, bom):
+    """Above a few megabytes pyarrow reads the CSV: same headers, cells, kept rows and row numbers
+    as Python's csv module (blank rows and rows of spaces skipped, quoted newlines, BOM)."""
+    from eligibility import io as io_module
+
+    data = bom + ("Title row of the export;;;\r\n;;;\r\n" + BIG_CSV_ROWS).encode("utf-8")  # as Excel writes them
+    small = read_table(data, "clients.csv")
+    monkeypatch.setattr(io_module, "ARROW_MIN_BYTES", 0)
+    big = read_table(data, "clients.csv")
+    assert not isinstance(big.columns[0], list), "the pyarrow path was taken"
+    assert big.headers == small.headers == ["Client name", "A#", "Notes", "Fecha de regreso"]
+    assert [big.values(i) for i in range(4)] == [small.values(i) for i in range(4)]
+    assert list(big.row_numbers) == list(small.row_numbers) == [4, 7]
+    assert big.values(2)[0] == "line one\nline two"
+    assert (big.header_row, big.blank_rows_skipped, big.delimiter) == (small.header_row, small.blank_rows_skipped, ";")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -214,7 +215,12 @@ def test_no_parser_raises_on_any_cell(value, normalizer):
 def test_vectorised_a_numbers_match_the_one_value_path(values):
     """The batch's vectorised A-number normalisation gives exactly what normalize_a_number gives."""
     many_values, many_issues = normalize_a_numbers(values)
-    for value, got, issue in zip(values, many_values, many_issues, strict=True):
+    assert len(many_values) == len(values)
+    for i, (value, got) in enumerate(zip(values, many_values.to_pylist(), strict=True)):
         expected, expected_issue = normalize_a_number(value)
         assert got == expected
-        assert (issue is None) == (expected_issue is None)
+        assert many_issues.get(i) == expected_issue
+    texts = [v for v in values if isinstance(v, str)]
+    arrow_values, arrow_issues = normalize_a_numbers(pa.array(texts, type=pa.string()))
+    assert arrow_values.to_pylist() == [normalize_a_number(v)[0] for v in texts]
+    assert arrow_issues == {i: issue for i, v in enumerate(texts) if (issue := normalize_a_number(v)[1]) is not None}

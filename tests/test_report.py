@@ -41,6 +41,17 @@ def test_the_workbook_has_five_sheets_a_frozen_filtered_header_and_the_stamp(eng
     assert "subjected to MPP 1.0 prior to June 1, 2021" in rules_text
 
 
+@pytest.mark.parametrize("sample", ["messy_english.xlsx", "clean_sample.csv", "messy_spanish.csv"])
+@pytest.mark.parametrize("redact", [False, True])
+def test_the_results_sheet_holds_every_screened_value(ruleset, sample, redact):
+    """Each added column of the Results sheet says, row by row, what the screening said."""
+    result = screen_table(read_table(SAMPLES / sample), ruleset, as_of=AS_OF)
+    rows = list(load_workbook(io.BytesIO(batch_workbook(result, ruleset, redact=redact)))["Results"].iter_rows(values_only=True))
+    for name, values in result.added_columns().items():
+        column = rows[0].index(name)
+        assert [row[column] or "" for row in rows[1:]] == values.to_pylist(), f"the {name} column as screened"
+
+
 def test_text_that_looks_like_a_formula_is_written_as_text(english, ruleset):
     """A name cell holding =HYPERLINK(...) stays a string cell, never a formula or a link."""
     book = load_workbook(io.BytesIO(batch_workbook(english, ruleset)))

@@ -9,22 +9,42 @@ A small public API: load the rules, build a record, evaluate it.
 ...     "current_country": "Tijuana", "case_status": "orden de deportación en ausencia"})
 >>> evaluate(person, rules, as_of=dt.date(2026, 11, 27)).label()
 'May be a class member'
+
+The names below load on first use (PEP 562), so importing one light module (the reader, the
+field names) does not import the engine and its dependencies first.
 """
 
-from .engine import Determination, ElementResult, evaluate
-from .errors import EligibilityError, InputFileError, MappingError, RulesError
-from .model import FIELDS, DataIssue, IntakeRecord, Message, PartialDate
-from .normalize import Normalizer
-from .rules import RuleSet, load_rules
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+_HOMES = {
+    "Determination": "engine",
+    "ElementResult": "engine",
+    "evaluate": "engine",
+    "EligibilityError": "errors",
+    "InputFileError": "errors",
+    "MappingError": "errors",
+    "RulesError": "errors",
+    "FIELDS": "fields",
+    "DataIssue": "model",
+    "IntakeRecord": "model",
+    "Message": "model",
+    "PartialDate": "model",
+    "Normalizer": "normalize",
+    "RuleSet": "rules",
+    "load_rules": "rules",
+}
+
 __all__ = [
-    "FIELDS",
     "DataIssue",
     "Determination",
-    "EligibilityError",
     "ElementResult",
+    "EligibilityError",
+    "FIELDS",
     "InputFileError",
     "IntakeRecord",
     "MappingError",
@@ -37,3 +57,24 @@ __all__ = [
     "evaluate",
     "load_rules",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from .engine import Determination, ElementResult, evaluate
+    from .errors import EligibilityError, InputFileError, MappingError, RulesError
+    from .fields import FIELDS
+    from .model import DataIssue, IntakeRecord, Message, PartialDate
+    from .normalize import Normalizer
+    from .rules import RuleSet, load_rules

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -118,11 +118,11 @@ class BatchResult:
     @cached_property
     def review_points(self) -> list[str]:
         """Per row, the reasons of the elements that need attorney review ("" for none)."""
-        texts = {
-            e: [r.reason(self.lang) + SEPARATOR if r.status == "review" else "" for r in self.element_results[e]]
-            for e in ELEMENT_IDS
-        }
-        return _concat(texts, self.element_rows).to_pylist()
+        texts = [
+            [r.reason(self.lang) + SEPARATOR if r.status == "review" else "" for r in self.element_results[e]] for e in ELEMENT_IDS
+        ]
+        rows = [self.element_rows[e] for e in ELEMENT_IDS]
+        return _per_row(texts, rows, _joined_parts).to_pylist()
 
     def follow_up(self) -> list[tuple[int, str]]:
         """Rows to follow up, as (row index, what to do): the questions, or the point for review."""
@@ -152,20 +152,36 @@ class BatchResult:
 
 def _factorize(values: Any) -> tuple[np.ndarray, list[Any]]:
     """Per-row codes into the column's distinct values (-1 for a missing cell)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if isinstance(values, pa.Array):
-        return _arrow_codes(values)
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        codes, uniques = _arrow_codes(values)
+        return codes, uniques.to_pylist()
+    import pandas as pd  # lists come from workbooks, whose reports need pandas anyway
+
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     return codes.astype(np.int64), list(uniques)
 
 
-def _arrow_codes(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
+def _distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Codes of a short list's values among its distinct values, in order of first appearance
+    (-1 for None and NaN)."""
+    index: dict[Any, int] = {}
+    codes = [-1 if v is None or v != v else index.setdefault(v, len(index)) for v in values]
+    return np.array(codes, dtype=np.int64), list(index)
+
+
+def _int_codes(key: np.ndarray) -> np.ndarray:
+    """Codes of integer keys among their distinct values, numbered in order of first appearance (hashing)."""
+    return pc.dictionary_encode(pa.array(key)).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _arrow_codes(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Dictionary-encode an Arrow array: per-row codes (-1 for null) and the distinct values."""
     encoded = pc.dictionary_encode(values)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    codes = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, codes).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), pa.array([], type=values.type)
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks]).astype(np.int64)
+    return codes, chunks[-1].dictionary  # a chunked array's chunks share one dictionary, complete in the last
 
 
 def _date_order(uniques: list[Any], chosen: DateOrder | None) -> tuple[DateOrder | None, str, int]:
@@ -182,21 +198,23 @@ def _date_order(uniques: list[Any], chosen: DateOrder | None) -> tuple[DateOrder
 
 
 class _ParsedColumn:
-    """One mapped column: per-row codes into its distinct raw values, their parsed values and issues.
+    """One mapped column: per-row codes into its distinct values, their parsed values and issues.
 
-    Code -1 (a missing cell) indexes the last slot, which holds the blank value.
+    ``values`` holds the parsed distinct values plus, last, a blank slot that code -1 (a missing
+    cell) points to; ``issues`` maps a slot to the issue its value raised.
     """
 
-    def __init__(self, codes: np.ndarray, values: list[Any], issues: list[DataIssue | None]) -> None:
-        self.values = [*values, None]
-        self.issues = [*issues, None]
-        self.codes = codes
-        self.issue_slots = [i for i, issue in enumerate(issues) if issue is not None]
+    def __init__(self, codes: np.ndarray, values: Sequence[Any], issues: dict[int, DataIssue], *, blank_slot: bool = True) -> None:
+        self.values = [*values, None] if blank_slot else values
+        self.size = len(self.values)
+        self.codes = np.where(codes < 0, self.size - 1, codes) if blank_slot else codes
+        self.issues = issues
+        self.issue_slots = sorted(issues)
 
     @cached_property
     def _parsed_codes(self) -> tuple[list[Any], np.ndarray]:
-        parsed_codes, parsed = pd.factorize(pd.Series(self.values, dtype=object), use_na_sentinel=True)
-        parsed_list = [*list(parsed), None]
+        parsed_codes, parsed = _distinct(self.values)
+        parsed_list = [*parsed, None]
         return parsed_list, np.where(parsed_codes < 0, len(parsed_list) - 1, parsed_codes)[self.codes]
 
     @property
@@ -233,21 +251,29 @@ def _parse_date_cell(normalizer: Normalizer, name: str, value: Any, order: DateO
     return normalizer.parse(name, value, order)
 
 
-def _distinct_rows(code_columns: list[np.ndarray], n: int) -> tuple[np.ndarray, list[int]]:
-    """Group rows by the combination of codes: per-row group index and one row per group."""
+def _distinct_rows(code_columns: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group rows by the combination of codes: per-row group index and one row of each group."""
     if not code_columns or n == 0:
-        return np.zeros(n, dtype=np.int64), [0] if n else []
+        return np.zeros(n, dtype=np.int64), np.zeros(1 if n else 0, dtype=np.int64)
     key = np.zeros(n, dtype=np.int64)
     capacity = 1
     for codes in code_columns:
         width = int(codes.max()) + 1
-        if capacity * width >= 2**62:
+        if capacity * width >= 2**62:  # too many combinations for one integer: group by sorting
             _, first, inverse = np.unique(np.stack(code_columns, axis=1), axis=0, return_index=True, return_inverse=True)
-            return inverse.reshape(-1), first.tolist()
+            return inverse.reshape(-1), first
         key = key * width + codes
         capacity *= width
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), first.tolist()
+    if capacity <= 4 * n:  # few possible combinations: a direct table, no hashing or sorting
+        present = np.zeros(capacity, dtype=bool)
+        present[key] = True
+        group = np.cumsum(present) - 1
+        row_of = np.empty(capacity, dtype=np.int64)
+        row_of[key] = np.arange(n)  # any row of a group stands for it: its codes are the group's
+        return group[key], row_of[present]
+    codes = _int_codes(key)
+    rising = np.diff(np.maximum.accumulate(codes), prepend=-1) > 0  # first appearances (codes number them in order)
+    return codes, np.flatnonzero(rising)
 
 
 def _over_budget(table: Table, seconds: float | None) -> InputFileError:
@@ -276,12 +302,32 @@ def _take(texts: list[str | None], index: np.ndarray) -> pa.Array:
     return pc.take(pa.array(texts, type=pa.string()), pa.array(index))
 
 
-def _concat(texts: dict[str, list[str]], element_rows: dict[str, np.ndarray]) -> pa.Array:
-    """Per row, each element's text (each ending in the separator, or ""), joined and trimmed."""
-    parts = [_take(texts[e], element_rows[e]) for e in ELEMENT_IDS]
-    if not len(parts[0]):
-        return pa.array([], pa.string())
-    return pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=" |")
+def _per_row(texts: Sequence[list[str]], rows: Sequence[np.ndarray], join: Callable[..., str]) -> pa.DictionaryArray:
+    """Per row ``i``, ``join(texts[0][rows[0][i]], texts[1][rows[1][i]], ...)``.
+
+    ``join`` runs once per distinct combination of texts, not once per row, and the column comes
+    back dictionary-encoded: each distinct text is stored once and expanded as it is written.
+    """
+    n = len(rows[0])
+    row_codes, distinct = [], []
+    for part, index in zip(texts, rows, strict=True):
+        codes, uniques = _distinct(part)
+        row_codes.append(codes[index])
+        distinct.append(uniques)
+    combination, first = _distinct_rows(row_codes, n)
+    columns = [[d[c] for c in codes[first].tolist()] for d, codes in zip(distinct, row_codes, strict=True)]
+    joined = [join(*parts) for parts in zip(*columns, strict=True)]
+    return pa.DictionaryArray.from_arrays(pa.array(combination.astype(np.int32)), pa.array(joined, type=pa.string()))
+
+
+def _joined_parts(*parts: str) -> str:
+    """Texts that each end in the separator (or are empty), joined, without the last separator."""
+    return "".join(parts).rstrip(" |")
+
+
+def _constant(text: str, n: int) -> pa.DictionaryArray:
+    """The same text on every row, stored once."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([text], type=pa.string()))
 
 
 def _join(parts: list[pa.Array], n: int) -> pa.Array:
@@ -323,49 +369,27 @@ def screen_table(
     normalizer = normalizer or Normalizer(ruleset)
     n = len(table)
     by_field = {m.field: m for m in matches if m.field}
-    parsed: dict[str, _ParsedColumn] = {}
-    date_columns: list[DateColumn] = []
-    for name, match in by_field.items():
-        if name in ("client_id", "notes"):
-            continue  # kept in the output, never read by the rules
-        codes, uniques = _factorize(table.column(match.index))
-        if name == "full_name":
-            parsed[name] = _ParsedColumn(codes, uniques, [None] * len(uniques))
-            continue
-        if name == "a_number":
-            values, issues = normalize_a_numbers(uniques)
-            parsed[name] = _ParsedColumn(codes, values, issues)
-            continue
-        if name in DATE_FIELDS:
-            order, source, ambiguous = _date_order(uniques, (date_orders or {}).get(name))
-            date_columns.append(DateColumn(name, match.header, order, source, ambiguous))
-            results = [_parse_date_cell(normalizer, name, u, order, source) for u in uniques]
-        else:
-            results = [normalizer.parse(name, u) for u in uniques]
-        parsed[name] = _ParsedColumn(codes, [r[0] for r in results], [r[1] for r in results])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Dictionary-encoding the columns and folding names for the duplicate check are Arrow work
+        # that releases the GIL: they run on a second core while this thread parses the distinct
+        # values and evaluates the elements.
+        encoded = {
+            name: pool.submit(_factorize, table.column(match.index))
+            for name, match in by_field.items() if name not in ("client_id", "full_name", "notes", "a_number")
+        }
+        names = pool.submit(_folded_codes, table.column(by_field["full_name"].index)) if "full_name" in by_field else None
+        parsed, date_columns = _parse_columns(table, by_field, encoded, normalizer, date_orders)
 
-    element_rows: dict[str, np.ndarray] = {}
-    element_results: dict[str, list[ElementResult]] = {}
-    conditional = conditional_facts(ruleset)
-    for element_id in ELEMENT_IDS:
-        facts = [f for f in ruleset.elements[element_id].facts if f in parsed]
-        keys = [_relevant_codes(f, parsed, conditional.get(element_id)) for f in facts]
-        inverse, representatives = _distinct_rows(keys, n)
-        results = []
-        for count, row in enumerate(representatives):
-            if deadline is not None and count % 512 == 0 and time.monotonic() > deadline:
+        def check_budget() -> None:
+            if deadline is not None and time.monotonic() > deadline:
                 raise _over_budget(table, max_seconds)
-            values = {f: parsed[f].parsed[parsed[f].row_parsed[row]] for f in facts}
-            record = _Facts({k: v for k, v in values.items() if v is not None})
-            results.append(evaluate_element(element_id, record, ruleset, as_of))  # type: ignore[arg-type]
-        element_rows[element_id] = inverse
-        element_results[element_id] = results
 
-    arrays = _outputs(element_rows, element_results, ruleset, lang, n)
-    issues_by_row, issue_parts = _row_issues(table, by_field, parsed, lang)
+        element_rows, element_results = _evaluate_elements(parsed, ruleset, as_of, n, check_budget)
+        arrays = _outputs(element_rows, element_results, ruleset, lang, n)
+        issues_by_row, issue_parts = _row_issues(table, by_field, parsed, names.result() if names else None, lang)
     arrays["data_issues"] = _join(issue_parts, n)
-    arrays["rules_version"] = pa.repeat(pa.scalar(ruleset.version), n)
-    arrays["as_of"] = pa.repeat(pa.scalar(as_of.isoformat()), n)
+    arrays["rules_version"] = _constant(ruleset.version, n)
+    arrays["as_of"] = _constant(as_of.isoformat(), n)
     return BatchResult(
         table=table,
         mapping=matches,
@@ -381,10 +405,70 @@ def screen_table(
     )
 
 
+def _parse_columns(
+    table: Table,
+    by_field: dict[str, ColumnMatch],
+    encoded: dict[str, Future],
+    normalizer: Normalizer,
+    date_orders: Mapping[str, DateOrder] | None,
+) -> tuple[dict[str, _ParsedColumn], list[DateColumn]]:
+    """Each mapped column the rules or the checks read, parsed once per distinct value.
+
+    ``encoded`` holds, per field, the pending ``_factorize`` of its column. Client ids, names and
+    notes are kept in the output and never read by the rules (names only for duplicates).
+    """
+    parsed: dict[str, _ParsedColumn] = {}
+    date_columns: list[DateColumn] = []
+    for name, match in by_field.items():  # in the sheet's column order, which orders each row's issues
+        if name == "a_number":  # nearly every value distinct: normalised row by row, in Arrow
+            values, a_issues = normalize_a_numbers(table.column(match.index))
+            parsed[name] = _ParsedColumn(np.arange(len(table)), values, a_issues, blank_slot=False)
+        if name not in encoded:
+            continue
+        codes, uniques = encoded[name].result()
+        if name in DATE_FIELDS:
+            order, source, ambiguous = _date_order(uniques, (date_orders or {}).get(name))
+            date_columns.append(DateColumn(name, match.header, order, source, ambiguous))
+            results = [_parse_date_cell(normalizer, name, u, order, source) for u in uniques]
+        else:
+            results = [normalizer.parse(name, u) for u in uniques]
+        issues = {slot: r[1] for slot, r in enumerate(results) if r[1] is not None}
+        parsed[name] = _ParsedColumn(codes, [r[0] for r in results], issues)
+    return parsed, date_columns
+
+
+def _evaluate_elements(
+    parsed: dict[str, _ParsedColumn], ruleset: RuleSet, as_of: dt.date, n: int, check_budget: Callable[[], None]
+) -> tuple[dict[str, np.ndarray], dict[str, list[ElementResult]]]:
+    """Each element, evaluated once per distinct combination of the facts it reads.
+
+    Returns per element the rows' indices into its results, and the results.
+    """
+    element_rows: dict[str, np.ndarray] = {}
+    element_results: dict[str, list[ElementResult]] = {}
+    conditional = conditional_facts(ruleset)
+    for element_id in ELEMENT_IDS:
+        facts = [f for f in ruleset.elements[element_id].facts if f in parsed]
+        keys = [_relevant_codes(f, parsed, conditional.get(element_id)) for f in facts]
+        inverse, representatives = _distinct_rows(keys, n)
+        # The facts of each distinct combination, gathered column by column.
+        columns = [[parsed[f].parsed[k] for k in key[representatives].tolist()] for f, key in zip(facts, keys, strict=True)]
+        combinations = list(zip(*columns, strict=True)) if facts else [()] * len(representatives)
+        results = []
+        for count, values in enumerate(combinations):
+            if count % 512 == 0:
+                check_budget()
+            record = _Facts({f: v for f, v in zip(facts, values, strict=True) if v is not None})
+            results.append(evaluate_element(element_id, record, ruleset, as_of))  # type: ignore[arg-type]
+        element_rows[element_id] = inverse
+        element_results[element_id] = results
+    return element_rows, element_results
+
+
 def _outputs(
     element_rows: dict[str, np.ndarray], element_results: dict[str, list[ElementResult]], ruleset: RuleSet, lang: str, n: int
 ) -> dict[str, pa.Array]:
-    """Status, outcome, reasons and questions columns, each built with a few vectorised kernels."""
+    """Status, outcome, reasons and questions columns: integer codes per row, texts stored once."""
     status_index = {s: i for i, s in enumerate(STATUSES)}
     outcome_of = np.array(
         [OUTCOMES.index(combine([a, b, c], ruleset)) for a in STATUSES for b in STATUSES for c in STATUSES], dtype=np.int64
@@ -394,17 +478,24 @@ def _outputs(
     }
     a, b, c = (status_codes[e] for e in ELEMENT_IDS)
     outcome_codes = outcome_of[a * 16 + b * 4 + c] if n else np.zeros(0, dtype=np.int64)
-    arrays: dict[str, pa.Array] = {"determination": _take(list(OUTCOMES), outcome_codes)}
+
+    def coded(codes: np.ndarray, names: Sequence[str]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(list(names), type=pa.string()))
+
+    arrays: dict[str, pa.Array] = {"determination": coded(outcome_codes, OUTCOMES)}
     for e in ELEMENT_IDS:
-        arrays[e] = _take(list(STATUSES), status_codes[e])
-    reasons = [_take([_element_text(r, lang) for r in element_results[e]], element_rows[e]) for e in ELEMENT_IDS]
-    arrays["reasons"] = pc.binary_join_element_wise(*reasons, SEPARATOR) if n else pa.array([], pa.string())
-    asked = {
-        e: ["".join(q.text(lang) + SEPARATOR for q in r.questions) if r.status == "unknown" else "" for r in element_results[e]]
+        arrays[e] = coded(status_codes[e], STATUSES)
+    rows = [element_rows[e] for e in ELEMENT_IDS]
+    reasons = [_element_texts(element_results[e], lang) for e in ELEMENT_IDS]
+    arrays["reasons"] = _per_row(reasons, rows, lambda *parts: SEPARATOR.join(parts))
+    asked = [
+        ["".join(q.text(lang) + SEPARATOR for q in r.questions) if r.status == "unknown" else "" for r in element_results[e]]
         for e in ELEMENT_IDS
-    }
-    needs_info = pa.array(outcome_codes == OUTCOMES.index("needs_info"))
-    arrays["next_questions"] = pc.if_else(needs_info, _concat(asked, element_rows), "")
+    ]
+    arrays["next_questions"] = _per_row(
+        [*asked, list(OUTCOMES)], [*rows, outcome_codes],
+        lambda *parts: _joined_parts(*parts[:-1]) if parts[-1] == "needs_info" else "",
+    )
     return arrays
 
 
@@ -416,11 +507,28 @@ def _element_text(result: ElementResult, lang: str) -> str:
     return text
 
 
+def _element_texts(results: list[ElementResult], lang: str) -> list[str]:
+    """``_element_text`` of each result; results with the same reasons and notes are rendered once."""
+    rendered: dict[tuple, str] = {}
+    texts = []
+    for result in results:
+        key = (result.element_id, result.reasons, result.notes)
+        try:
+            text = rendered.get(key)
+        except TypeError:  # a parameter that cannot be hashed: render it directly
+            texts.append(_element_text(result, lang))
+            continue
+        if text is None:
+            text = rendered[key] = _element_text(result, lang)
+        texts.append(text)
+    return texts
+
+
 # ---------------------------------------------------------------------------------- data issues
 
 
 def _row_issues(
-    table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn], lang: str
+    table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn], names: np.ndarray | None, lang: str
 ) -> tuple[dict[int, list[DataIssue]], list[pa.Array]]:
     """Issues by row index (placed at spreadsheet row and column), and per-field text columns."""
     per_row: dict[int, list[DataIssue]] = defaultdict(list)
@@ -430,12 +538,12 @@ def _row_issues(
             continue
         header = by_field[name].header
         texts = [f"{header}: {column.issues[slot].message.text(lang)}" for slot in column.issue_slots]
-        slot_of = np.full(len(column.values), len(texts), dtype=np.int64)
+        slot_of = np.full(column.size, len(texts), dtype=np.int64)
         slot_of[column.issue_slots] = np.arange(len(texts))
         parts.append(_take([*texts, None], slot_of[column.codes]))
         for i in column.rows_with_issues().tolist():
             per_row[i].append(column.issues[column.codes[i]].at(table.row_numbers[i], header))
-    duplicates = _duplicates(table, by_field, parsed)
+    duplicates = _duplicates(table, by_field, parsed, names)
     if duplicates:
         texts: list[str | None] = [None] * len(table)
         for i, issue in duplicates:
@@ -446,18 +554,22 @@ def _row_issues(
     return dict(per_row), parts
 
 
-def _duplicates(table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn]) -> list[tuple[int, DataIssue]]:
-    """The same A-number on two rows, or the same name and date of birth, flagged on both rows."""
+def _duplicates(
+    table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str, _ParsedColumn], names: np.ndarray | None
+) -> list[tuple[int, DataIssue]]:
+    """The same A-number on two rows, or the same name and date of birth, flagged on both rows.
+
+    ``names`` holds the rows' folded-name codes (``_folded_codes``), or None without a name column.
+    """
     found: list[tuple[int, DataIssue]] = []
     if "a_number" in parsed:
-        column = parsed["a_number"]
-        valid = [v if v is not None and i is None else None for v, i in zip(column.values, column.issues, strict=True)]
-        key_codes, _ = pd.factorize(pd.Series(valid, dtype=object), use_na_sentinel=True)
-        found += _flag(key_codes[column.codes], table, "duplicate_a_number", by_field["a_number"].header)
-    if "full_name" in parsed and "date_of_birth" in parsed:
-        names, births = parsed["full_name"], parsed["date_of_birth"]
-        name_codes = _folded_codes(names.values)
-        row_names = name_codes[names.codes]
+        column = parsed["a_number"]  # one slot per row; a valid A-number is nine digits: an integer key
+        valid = np.ones(len(column.values), dtype=bool)
+        valid[column.issue_slots] = False
+        numbers = pc.cast(pc.if_else(pa.array(valid), column.values, pa.scalar(None, pa.string())), pa.int64())
+        found += _flag(pc.fill_null(numbers, -1).to_numpy(zero_copy_only=False), table, "duplicate_a_number", by_field["a_number"].header)
+    if names is not None and "date_of_birth" in parsed:
+        births, row_names = parsed["date_of_birth"], names
         blank_birth = len(births.parsed) - 1
         present = (row_names >= 0) & (births.row_parsed != blank_birth)
         combined = np.where(present, row_names * (blank_birth + 1) + births.row_parsed, -1)
@@ -465,20 +577,37 @@ def _duplicates(table: Table, by_field: dict[str, ColumnMatch], parsed: dict[str
     return found
 
 
-def _folded_codes(names: list[Any]) -> np.ndarray:
-    """Codes that are equal for names equal once case, accents, spaces and punctuation are folded."""
-    texts = pa.array([v if isinstance(v, str) else None for v in names], type=pa.string())
-    folded = pc.utf8_lower(texts)
-    if not pc.all(pc.fill_null(pc.string_is_ascii(folded), True)).as_py():
-        folded = pc.replace_substring_regex(pc.utf8_normalize(folded, form="NFKD"), pattern=r"\p{Mn}+", replacement="")
-    folded = pc.utf8_trim(pc.replace_substring_regex(folded, pattern=r"[^\p{L}\p{N}]+", replacement=" "), " ")
+def _folded_codes(names: Any) -> np.ndarray:
+    """Per row, a code that is equal for names equal once case, accents, spaces and punctuation are
+    folded (-1 for no name)."""
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    if isinstance(names, pa.Array) and pa.types.is_string(names.type):
+        texts = names
+    else:
+        texts = pa.array([v if isinstance(v, str) else None for v in names], type=pa.string())
+    ascii_only = pc.all(pc.fill_null(pc.string_is_ascii(texts), True)).as_py()
+    folded = pc.ascii_lower(texts) if ascii_only else pc.utf8_lower(texts)
+    # Most names are folded once lower-cased; only the others go through the slower steps.
+    rest = pc.invert(pc.fill_null(pc.match_substring_regex(folded, r"^[a-z0-9]+( [a-z0-9]+)*$"), True))
+    if pc.any(rest).as_py():
+        other = pc.filter(folded, rest)
+        if not ascii_only:
+            other = pc.replace_substring_regex(pc.utf8_normalize(other, form="NFKD"), pattern=r"\p{Mn}+", replacement="")
+        other = pc.utf8_trim(pc.replace_substring_regex(other, pattern=r"[^\p{L}\p{N}]+", replacement=" "), " ")
+        folded = pc.replace_with_mask(folded, rest, other)
     folded = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
     return _arrow_codes(folded)[0]
 
 
 def _flag(row_keys: np.ndarray, table: Table, code: str, header: str) -> list[tuple[int, DataIssue]]:
     """Flag every row whose key (>= 0) occurs on another row too; Python runs only for duplicates."""
-    duplicated = pd.Series(row_keys).duplicated(keep=False).to_numpy() & (row_keys >= 0)
+    present = row_keys[row_keys >= 0]
+    ordered = np.sort(present)  # sorting integers is far cheaper than hashing them
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return []
+    duplicated = np.isin(row_keys, repeated) & (row_keys >= 0)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in np.flatnonzero(duplicated).tolist():
         groups[int(row_keys[i])].append(i)

@@ -9,15 +9,32 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING, Any
+
 from . import __version__
 from .errors import EligibilityError
-from .i18n import t
-from .model import FIELDS
-from .rules import RuleSet, load_rules
+from .fields import FIELDS
 from .runtime import paused_gc
 
-# The heavy modules (pandas, pyarrow, the report writers) are imported inside the commands, so
-# `screen` can start reading the file on a second core first (python-calamine releases the GIL).
+if TYPE_CHECKING:
+    from .rules import RuleSet
+
+# Everything heavy (pydantic, pandas, pyarrow, the rules, the report writers) is imported inside
+# the commands, so `screen` starts reading the file on a second core first (python-calamine and
+# pyarrow's CSV reader release the GIL while the rest loads).
+
+
+def t(key: str, lang: str = "en", **params: Any) -> str:
+    """A catalogue text (``i18n.t``, imported on first use)."""
+    from .i18n import t as text
+
+    return text(key, lang, **params)
+
+
+def load_rules(folder: Path | None = None) -> RuleSet:
+    from .rules import load_rules as load
+
+    return load(folder)
 
 
 class UsageError(EligibilityError):
@@ -105,7 +122,7 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     if suffix == ".xlsx":
         batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output)
     else:
-        args.output.write_bytes(batch_csv(result, redact=args.for_sharing))
+        batch_csv(result, redact=args.for_sharing, target=args.output)
     if args.save_mapping:
         args.save_mapping.write_text(dump_profile(mapping, args.input.stem), encoding="utf-8")
     counts = result.counts()

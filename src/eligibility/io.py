@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import InputFileError
-from .mapping import detect_header_row
-from .normalize import cell_text, is_blank
+from .cells import cell_text, is_blank
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 ARROW_MIN_BYTES = 4 * 1024 * 1024  # below this, Python's csv module is as fast and more forgiving
+ARROW_BLOCK_BYTES = 4 * 1024 * 1024  # blocks pyarrow parses in parallel; fewer chunks are cheaper to work on after
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS + SPREADSHEET_EXTENSIONS
 ZIP_MAGIC = b"PK\x03\x04"
@@ -50,7 +50,7 @@ class Table:
 
     headers: list[str]
     columns: list[list[Any]]
-    row_numbers: list[int]
+    row_numbers: Sequence[int]  # a range when no blank row was skipped
     source: str
     kind: str
     sheet: str | None = None
@@ -103,7 +103,7 @@ def read_table(
             f'"{name}" is not a file type the tool reads; use CSV, XLSX, XLSM, XLS or ODS.',
             name=name,
         )
-    if not data.strip(b" \t\r\n\x00"):
+    if not data[:65536].strip(b" \t\r\n\x00") and not data.strip(b" \t\r\n\x00"):  # (no copy of a big file)
         raise InputFileError("empty_file", f'"{name}" is empty.', name=name)
     if data.startswith(ZIP_MAGIC) or data.startswith(CFB_MAGIC) or ext in SPREADSHEET_EXTENSIONS:
         grid, chosen, sheets = _read_workbook(data, name, ext, sheet, limits)
@@ -337,18 +337,27 @@ class ArrowGrid:
     def head(self, n: int) -> list[list[Any]]:
         return [list(row) for row in zip(*(c.slice(0, n).to_pylist() for c in self.columns), strict=True)]
 
-    def body(self, start: int) -> tuple[list[Any], list[int]]:
+    def body(self, start: int) -> tuple[list[Any], Sequence[int]]:
         """The columns from row ``start`` on, without blank rows, and the kept row indices."""
         import pyarrow.compute as pc
 
+        import pyarrow as pa
+
         columns = [c.slice(start) for c in self.columns]
-        blank = None
-        for column in columns:  # rows of empty cells (a row of only spaces is kept: never lose data)
-            empty = pc.equal(pc.binary_length(column), 0)
-            blank = empty if blank is None else pc.and_(blank, empty)
-        if blank is None or not pc.any(blank).as_py():
-            return columns, list(range(len(columns[0]) if columns else 0))
-        keep = pc.invert(blank)
+        n = len(columns[0]) if columns else 0
+        def blank_cells(values: Any) -> Any:  # empty or only whitespace, as is_blank says
+            return pc.or_(pc.equal(pc.binary_length(values), 0), pc.fill_null(pc.utf8_is_space(values), False))
+
+        # Rows of blank cells are skipped, as the small-file reader skips them. Rows blank in the
+        # first column are the candidates; each further column only looks at those left.
+        blank = pc.indices_nonzero(blank_cells(columns[0])) if columns else pa.array([], pa.uint64())
+        for column in columns[1:]:
+            if not len(blank):
+                break
+            blank = pc.filter(blank, blank_cells(pc.take(column, blank)))
+        if not len(blank):
+            return columns, range(n)
+        keep = pc.invert(pc.is_in(pa.array(range(n)), value_set=blank))
         indices = pc.indices_nonzero(keep).to_pylist()
         return [pc.filter(c, keep) for c in columns], indices
 
@@ -361,14 +370,15 @@ def _arrow_grid(data: bytes, delimiter: str) -> ArrowGrid | None:
         from pyarrow import csv as pacsv
 
         table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, encoding="utf-8"),
+            pa.BufferReader(data),  # read natively: a Python file object would need the GIL for every block
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, encoding="utf-8", block_size=ARROW_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(2048)}, strings_can_be_null=False, quoted_strings_can_be_null=False
             ),
         )
-        columns = [pc.fill_null(col, "").combine_chunks() for col in table.columns]
+        # Kept as pyarrow's chunks: combining them would copy every cell for nothing.
+        columns = [pc.fill_null(col, "") if col.null_count else col for col in table.columns]
     except Exception:  # ragged rows, blank lines, odd quoting: Python's csv module reads those
         return None
     return ArrowGrid(columns)
@@ -409,6 +419,8 @@ def _to_table(
             raise InputFileError("bad_header_row", f'"{name}"{where} has no row {header_row}; it has {total} rows.', name=name, row=header_row, rows=total)
         h = header_row - 1
     else:
+        from .mapping import detect_header_row
+
         h = detect_header_row(head)
     if isinstance(grid, ArrowGrid):
         columns, kept = grid.body(h + 1)
@@ -431,8 +443,10 @@ def _to_table(
     headers = _headers(header_cells, width)
     first = h + 2
     n = len(grid) - h - 1
+    if isinstance(grid, ArrowGrid) and len(kept):
+        n = kept[-1] + 1  # blank rows at the end are trimmed, not counted, as the small-file reader does
     blank = n - len(kept)
-    numbers = [first + i for i in kept]
+    numbers = range(first, first + n) if len(kept) == n else [first + i for i in kept]
     if not numbers:
         raise InputFileError("header_only", f'"{name}"{where} has a header row but no rows of data.', name=name, where=where)
     if len(numbers) > limits.max_rows:
@@ -477,39 +491,74 @@ def neutralize(value: Any) -> Any:
 
 
 def _text_array(values: Any) -> Any:
-    """A column as a pyarrow string array, every value as the text a person would see."""
+    """A column as pyarrow strings (or dictionary-encoded strings), every value as a person sees it."""
     import pyarrow as pa
 
     if isinstance(values, pa.ChunkedArray | pa.Array):
-        return values if pa.types.is_string(values.type) else values.cast(pa.string())
+        kind = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
+        return values if pa.types.is_string(kind) else values.cast(pa.string())
     try:
         return pa.array(values, type=pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return pa.array([cell_text(v) for v in values], type=pa.string())
 
 
-def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.BytesIO | None = None) -> bytes:
+def _trigger_rows(array: Any) -> Any:
+    """Per string, whether it starts with a formula trigger (None where none does).
+
+    Reads the first byte of each value straight from Arrow's buffers: every trigger is one ASCII
+    byte, and no UTF-8 character starts with an ASCII byte unless it is that character.
+    """
+    import numpy as np
+
+    n = len(array)
+    _, offsets, data = array.buffers()
+    if n == 0 or data is None or data.size == 0:
+        return None
+    triggers = np.zeros(256, dtype=bool)
+    triggers[[ord(c) for c in FORMULA_TRIGGERS]] = True
+    starts = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=array.offset * 4)
+    first = np.frombuffer(data, dtype=np.uint8)[np.minimum(starts[:-1], data.size - 1)]
+    risky = triggers[first] & (starts[1:] > starts[:-1])
+    return risky if risky.any() else None
+
+
+def _neutralized(array: Any) -> Any:
+    """``neutralize`` over a pyarrow string array (chunked or dictionary-encoded too), in C."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        return pa.chunked_array([_neutralized(chunk) for chunk in array.chunks], type=array.type)
+    if pa.types.is_dictionary(array.type):
+        return pa.DictionaryArray.from_arrays(array.indices, _neutralized(array.dictionary))
+    risky = _trigger_rows(array)
+    if risky is None:
+        return array
+    return pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", array, ""), array)
+
+
+def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.BytesIO | None = None) -> bytes | None:
     """Write a CSV (UTF-8 with BOM, so Excel reads accents) with every cell neutralised.
 
     Columns are converted and neutralised with pyarrow's vectorised kernels, so a million rows
-    take about as long as pyarrow takes to write them.
+    take about as long as pyarrow takes to write them. With a path, the CSV streams to that file
+    (and nothing is returned); otherwise the bytes are returned (and written to ``target``).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
-    triggers = pa.array(list(FORMULA_TRIGGERS), type=pa.string())
-    arrays = []
-    for values in columns:
-        array = _text_array(values)
-        risky = pc.fill_null(pc.is_in(pc.utf8_slice_codeunits(array, 0, 1), value_set=triggers), False)
-        if pc.any(risky).as_py():
-            array = pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
-        arrays.append(array)
+    arrays = [_neutralized(_text_array(values)) for values in columns]
     table = pa.Table.from_arrays(arrays, names=[str(neutralize(h)) for h in headers])
+    options = pacsv.WriteOptions(include_header=True, quoting_style="needed", quoting_header="needed")
+    if isinstance(target, Path):
+        with pa.OSFile(str(target), "wb") as sink:
+            sink.write("\ufeff".encode())
+            pacsv.write_csv(table, sink, write_options=options)
+        return None
     sink = io.BytesIO()
     sink.write("\ufeff".encode())
-    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed", quoting_header="needed"))
+    pacsv.write_csv(table, sink, write_options=options)
     return deliver(sink.getvalue(), target)
 
 

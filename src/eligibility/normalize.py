@@ -7,7 +7,6 @@ plus a :class:`DataIssue` with a stable code; nothing here raises on bad data.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 from babel import Locale
 from babel.dates import get_month_names
 
+from .cells import cell_text, is_blank
 from .i18n import msg
 from .model import (
     COUNTRY_FIELDS,
@@ -52,33 +52,6 @@ def fold(value: str) -> str:
 
 
 _NOT_WORD = re.compile(r"[^0-9a-z?✓✔]+")
-
-
-def is_blank(value: Any) -> bool:
-    """True for None, NaN and strings of only whitespace."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def cell_text(value: Any) -> str:
-    """Render a raw cell as the text a person would see (``12345678.0`` -> ``"12345678"``)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _issue(code: str, field: str | None, value: Any, **params: Any) -> DataIssue:
@@ -146,27 +119,54 @@ def normalize_a_number(value: Any) -> tuple[str | None, DataIssue | None]:
     return text.strip(), _issue("invalid_a_number", "a_number", text)
 
 
-def normalize_a_numbers(values: list[Any]) -> tuple[list[str | None], list[DataIssue | None]]:
-    """``normalize_a_number`` over many values at once (vectorised for text; same results)."""
+def normalize_a_numbers(values: Any) -> tuple[Any, dict[int, DataIssue]]:
+    """``normalize_a_number`` over a whole column at once: the values (a pyarrow string array) and
+    the issues by position. Same results as the one-value path, which still decides every value
+    the vectorised patterns do not settle (once per distinct value).
+    """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = [v if isinstance(v, str) else None for v in values]
-    array = pa.array(texts, type=pa.string())
-    digits = pc.replace_substring_regex(array, pattern=r"[Aa\s.\-]", replacement="")
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        array, raw = values, None
+    else:
+        raw = list(values)
+        array = pa.array([v if isinstance(v, str) else None for v in raw], type=pa.string())
+    # The usual shape, "A012345678" or "12345678", is settled by one pattern.
+    simple = pc.fill_null(pc.match_substring_regex(array, r"^[Aa]?[0-9]{8,9}$"), False)
+    out = pc.if_else(simple, pc.utf8_lpad(pc.utf8_ltrim(array, "Aa"), width=9, padding="0"), pa.scalar(None, pa.string()))
+    blank = pc.fill_null(pc.equal(array, ""), raw is None)  # null: no value in Arrow; a number in a list
+    rest = np.flatnonzero(~(simple.to_numpy(zero_copy_only=False) | blank.to_numpy(zero_copy_only=False)))
+    if raw is not None:
+        rest = rest[[raw[i] is not None for i in rest.tolist()]]
+    issues: dict[int, DataIssue] = {}
+    if not len(rest):
+        return out, issues
+    # Separators ("A 012-345-678", "12.345.678"): strip them as the one-value path does.
+    texts = pc.take(array, pa.array(rest))
+    digits = pc.replace_substring_regex(texts, pattern=r"[Aa\s.\-]", replacement="")
     good = pc.fill_null(pc.match_substring_regex(digits, pattern=r"^[0-9]{8,9}$"), False).to_pylist()
     padded = pc.utf8_lpad(digits, width=9, padding="0").to_pylist()
-    out_values: list[str | None] = []
-    out_issues: list[DataIssue | None] = []
-    for value, ok, pad in zip(values, good, padded, strict=True):
+    originals = texts.to_pylist() if raw is None else [raw[i] for i in rest.tolist()]
+    decided: dict[Any, tuple[str | None, DataIssue | None]] = {}
+    fixed: list[str | None] = []
+    for i, value, ok, pad in zip(rest.tolist(), originals, good, padded, strict=True):
         if ok:
-            out_values.append(pad)
-            out_issues.append(None)
-        else:  # numbers from Excel cells, blanks, invalid or unusual text: the one-value path decides
-            result = normalize_a_number(value)
-            out_values.append(result[0])
-            out_issues.append(result[1])
-    return out_values, out_issues
+            fixed.append(pad)
+            continue
+        key = (type(value), value)
+        if key not in decided:
+            decided[key] = normalize_a_number(value)
+        result, issue = decided[key]
+        fixed.append(result)
+        if issue is not None:
+            issues[i] = issue
+    mask = np.zeros(len(array), dtype=bool)
+    mask[rest] = True
+    return pc.replace_with_mask(out, pa.array(mask), pa.array(fixed, type=pa.string())), issues
 
 
 # --------------------------------------------------------------------------------------- dates

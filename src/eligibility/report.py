@@ -12,9 +12,8 @@ import datetime as dt
 import io
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 
 from . import __version__
@@ -25,6 +24,9 @@ from .io import deliver, write_csv
 from .model import IDENTIFYING_FIELDS, DataIssue, IntakeRecord
 from .normalize import cell_text, country_name
 from .rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a workbook is written: a CSV report never loads it
 
 REDACTED_FIELDS = IDENTIFYING_FIELDS
 FILLS = {"likely_member": "#C6EFCE", "not_member": "#EDEDED", "needs_info": "#FFEB9C", "needs_review": "#F8CBAD"}
@@ -75,9 +77,13 @@ def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
     Values keep their types (numbers, dates, text); text is always written as text, never as a
     formula or a link.
     """
+    import pandas as pd
+
     data = {}
     for header, values in zip(headers, columns, strict=True):
         if isinstance(values, pa.ChunkedArray | pa.Array):
+            if pa.types.is_dictionary(values.type):  # the writer needs each cell's text itself
+                values = values.cast(values.type.value_type)
             data[header] = pd.Series(pd.arrays.ArrowExtensionArray(values))
             continue
         try:
@@ -90,10 +96,11 @@ def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def batch_csv(result: BatchResult, *, redact: bool = False) -> bytes:
-    """The Results table as CSV bytes (UTF-8 with BOM, formula injection neutralised)."""
+def batch_csv(result: BatchResult, *, redact: bool = False, target: Path | None = None) -> bytes | None:
+    """The Results table as CSV (UTF-8 with BOM, formula injection neutralised): its bytes, or
+    streamed to ``target`` when that is a path."""
     headers, columns = result_columns(result, redact=redact)
-    return write_csv(headers, columns)
+    return write_csv(headers, columns, target)
 
 
 def _hidden(issue: DataIssue, redact: bool, redacted_headers: set[str]) -> bool:
@@ -120,7 +127,7 @@ def batch_workbook(
         (names["data_issues"], _issue_rows(result, redact)),
         (names["rules"], _rules_rows(ruleset, lang)),
     ]
-    sheets = [(name, rows if isinstance(rows, pd.DataFrame) or rows else [_empty_row(name, lang)]) for name, rows in sheets]
+    sheets = [(name, rows if not isinstance(rows, list) or rows else [_empty_row(name, lang)]) for name, rows in sheets]
     bold = rx.Format().set_bold().set_background_color("#DDEBF7").set_text_wrap()
     formats = {
         outcome: rx.Format().set_background_color(color) for outcome, color in FILLS.items()
@@ -153,7 +160,7 @@ def batch_workbook(
 
 def _widths(rows: Any, wide: dict[str, int]) -> dict[str, float]:
     """Column widths by column name: long-text columns wide, the rest by their header."""
-    names = list(rows.columns) if isinstance(rows, pd.DataFrame) else list(rows[0])
+    names = list(rows[0]) if isinstance(rows, list) else list(rows.columns)
     return {n: float(wide.get(n, min(max(len(str(n)) + 4, 12), 40))) for n in names}
 
 
