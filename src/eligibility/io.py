@@ -95,6 +95,10 @@ def read_table(
 
     ``header_row`` is 1-based; without it, title and blank rows above the header are detected.
     """
+    if not isinstance(source, bytes):
+        table = _big_csv(Path(source), name or Path(source).name, header_row, limits)
+        if table is not None:
+            return table
     data, name = _load(source, name, limits)
     ext = _extension(name)
     if ext not in SUPPORTED_EXTENSIONS:
@@ -292,8 +296,7 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[list[Any]], str, str, list[str]]:
     notices: list[str] = []
-    head = data[:4096]
-    if head.count(b"\x00") > len(head) // 4 or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10:
+    if _looks_binary(data[:4096]):
         raise InputFileError("not_spreadsheet", f'"{name}" is not a text CSV file (it looks like binary data).', name=name)
     if b"\x00" in data:
         data = data.replace(b"\x00", b"")
@@ -337,6 +340,20 @@ class ArrowGrid:
     def head(self, n: int) -> list[list[Any]]:
         return [list(row) for row in zip(*(c.slice(0, n).to_pylist() for c in self.columns), strict=True)]
 
+    def has_nul(self) -> bool:
+        """Whether any cell holds a NUL byte (read from Arrow's buffers, chunk by chunk)."""
+        import numpy as np
+
+        for column in self.columns:
+            for chunk in column.chunks:
+                _, offsets, data = chunk.buffers()
+                if data is None or not len(chunk):
+                    continue
+                ends = np.frombuffer(offsets, dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+                if not np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[-1]].all():
+                    return True
+        return False
+
     def body(self, start: int) -> tuple[list[Any], Sequence[int]]:
         """The columns from row ``start`` on, without blank rows, and the kept row indices."""
         import pyarrow.compute as pc
@@ -362,15 +379,41 @@ class ArrowGrid:
         return [pc.filter(c, keep) for c in columns], indices
 
 
-def _arrow_grid(data: bytes, delimiter: str) -> ArrowGrid | None:
-    """Read a large, regular UTF-8 CSV with pyarrow; None (use Python's csv) on anything irregular."""
+def _looks_binary(head: bytes) -> bool:
+    return head.count(b"\x00") > len(head) // 4 or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
+
+
+def _big_csv(path: Path, name: str, header_row: int | None, limits: Limits) -> Table | None:
+    """A big, regular UTF-8 CSV, read by pyarrow straight from its file (no copy of it in Python,
+    and the reading overlaps the parsing); None for anything else, which ``read_table`` reads."""
+    try:
+        size = path.stat().st_size
+        if _extension(name) not in TEXT_EXTENSIONS or not ARROW_MIN_BYTES <= size <= limits.max_bytes:
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return None  # read_table says what is wrong with it
+    if head.startswith((ZIP_MAGIC, CFB_MAGIC)) or _looks_binary(head[:4096]) or b"\x00" in head or not head.strip():
+        return None
+    delimiter = _sniff_delimiter(head.decode("utf-8", errors="ignore"))
+    grid = _arrow_grid(path, delimiter)
+    if grid is None or grid.has_nul():  # NUL bytes are removed, with a notice, by the general path
+        return None
+    return _to_table(grid, name, "csv", None, [], header_row, "utf-8", delimiter, [], limits)
+
+
+def _arrow_grid(source: bytes | Path, delimiter: str) -> ArrowGrid | None:
+    """Read a large, regular UTF-8 CSV (its bytes or its file) with pyarrow; None (use Python's
+    csv) on anything irregular."""
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
         from pyarrow import csv as pacsv
 
         table = pacsv.read_csv(
-            pa.BufferReader(data),  # read natively: a Python file object would need the GIL for every block
+            # read natively: a Python file object would need the GIL for every block
+            pa.BufferReader(source) if isinstance(source, bytes) else pa.OSFile(str(source)),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, encoding="utf-8", block_size=ARROW_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
