@@ -80,6 +80,23 @@ def test_the_single_person_happy_path_reaches_each_outcome():
     assert "Not a class member" in _outcome(at), "filling in or clearing other answers cannot rescue a not-member"
 
 
+def test_the_result_follows_the_date_shown_not_one_entered_before():
+    """Switching a date from "month and year" to "year only" or "unknown" uses what the form shows
+    now: a month entered earlier and hidden since does not count."""
+    at = _app("pages/screen.py")
+    at.radio(key="p_mpp_enrolled").set_value("yes").run()
+    _set_month(at, "p_enrollment", 7, 2019)
+    at.selectbox(key="p_current_country").set_value("HN").run()
+    at.selectbox(key="p_case_status").set_value("terminated").run()
+    assert "May be a class member" in _outcome(at)
+    at.radio(key="p_enrollment_mode").set_value("unknown").run()
+    assert "More information needed" in _outcome(at)
+    at.radio(key="p_enrollment_mode").set_value("year").run()
+    assert "More information needed" in _outcome(at), "the year is not filled in yet"
+    at.number_input(key="p_enrollment_year").set_value(2022).run()
+    assert "Not a class member" in _outcome(at)
+
+
 def test_a_removal_order_within_thirty_days_says_when_to_recheck():
     """A recent order with no appeal is attorney review with the re-check date in the notes."""
     at = _app("pages/screen.py")

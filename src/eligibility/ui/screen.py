@@ -10,6 +10,7 @@ import streamlit as st
 from babel import Locale
 
 from ..engine import evaluate
+from ..fields import DATE_FIELDS, YES_NO_FIELDS
 from ..model import IntakeRecord, PartialDate
 from ..report import screening_pdf
 from ..i18n import t
@@ -54,8 +55,8 @@ def country(field: str, key: str) -> str | None:
     )
 
 
-def partial_date(field: str, key: str) -> PartialDate | None:
-    """A date known to the day, to the month, only as a year, or not at all."""
+def partial_date(field: str, key: str) -> None:
+    """A date known to the day, to the month, only as a year, or not at all (read by ``_date_value``)."""
     language = lang()
     mode = st.radio(
         tr(f"field.{field}"),
@@ -66,18 +67,30 @@ def partial_date(field: str, key: str) -> PartialDate | None:
         help=tr(f"help.{field}"),
     )
     if mode == "day":
-        value = st.date_input(tr("ui.date.pick"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD", key=f"{key}_day")
-        return PartialDate.day(value) if value else None
-    if mode == "month":
+        st.date_input(tr("ui.date.pick"), value=None, min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD", key=f"{key}_day")
+    elif mode == "month":
         left, right = st.columns(2)
-        month = left.selectbox(
+        left.selectbox(
             tr("ui.date.month_label"), options=list(range(1, 13)), index=None, key=f"{key}_month",
             format_func=lambda m: _month_name(m, language), placeholder=tr("ui.unknown_choose"),
         )
-        year = right.number_input(tr("ui.date.year_label"), min_value=1900, max_value=2100, value=None, step=1, key=f"{key}_month_year")
+        right.number_input(tr("ui.date.year_label"), min_value=1900, max_value=2100, value=None, step=1, key=f"{key}_month_year")
+    elif mode == "year":
+        st.number_input(tr("ui.date.year_label"), min_value=1900, max_value=2100, value=None, step=1, key=f"{key}_year")
+
+
+def _date_value(key: str) -> PartialDate | None:
+    """The date ``partial_date`` holds, from the session's widget state."""
+    state = st.session_state
+    mode = state.get(f"{key}_mode", "unknown")
+    if mode == "day":
+        day = state.get(f"{key}_day")
+        return PartialDate.day(day) if day else None
+    if mode == "month":
+        month, year = state.get(f"{key}_month"), state.get(f"{key}_month_year")
         return PartialDate.month(int(year), int(month)) if month and year else None
     if mode == "year":
-        year = st.number_input(tr("ui.date.year_label"), min_value=1900, max_value=2100, value=None, step=1, key=f"{key}_year")
+        year = state.get(f"{key}_year")
         return PartialDate.year(int(year)) if year else None
     return None
 
@@ -102,33 +115,58 @@ def case_status(key: str) -> str | None:
     )
 
 
-def _form() -> dict[str, Any]:
-    """The intake form, in the order an interview runs. Returns canonical values."""
+# Each field and the widget key that holds its answer, in the order of an intake interview.
+ANSWER_KEYS = {
+    "client_id": "p_client_id", "full_name": "p_full_name", "a_number": "p_a_number", "nationality": "p_nationality",
+    "date_of_birth": "p_dob", "mpp_enrolled": "p_mpp_enrolled", "mpp_enrollment_date": "p_enrollment",
+    "current_country": "p_current_country", "entered_us_since_mpp": "p_entered_us", "case_status": "p_case_status",
+    "order_date": "p_order", "appeal_filed": "p_appeal_filed", "other_case_pending": "p_other_case", "notes": "p_notes",
+}
+
+
+def _answers() -> dict[str, Any]:
+    """The form's answers as canonical values, read from the session's widget state.
+
+    Streamlit applies an answer to ``st.session_state`` before the page reruns, so the result can
+    be computed (and sent to the browser) before the form is drawn again.
+    """
     values: dict[str, Any] = {}
+    for field, key in ANSWER_KEYS.items():
+        if field in DATE_FIELDS:
+            values[field] = _date_value(key)
+        elif field in YES_NO_FIELDS:
+            values[field] = st.session_state.get(key, "unknown")
+        else:
+            values[field] = st.session_state.get(key) or None
+    return values
+
+
+def _form() -> None:
+    """The intake form, in the order an interview runs (answers are read by ``_answers``)."""
+    keys = ANSWER_KEYS
     st.subheader(tr("ui.section.person"))
     left, right = st.columns(2)
-    values["client_id"] = left.text_input(tr("field.client_id"), key="p_client_id", help=tr("help.client_id")) or None
-    values["full_name"] = right.text_input(tr("field.full_name"), key="p_full_name", help=tr("help.full_name")) or None
-    values["a_number"] = left.text_input(tr("field.a_number"), key="p_a_number", help=tr("help.a_number")) or None
+    left.text_input(tr("field.client_id"), key=keys["client_id"], help=tr("help.client_id"))
+    right.text_input(tr("field.full_name"), key=keys["full_name"], help=tr("help.full_name"))
+    left.text_input(tr("field.a_number"), key=keys["a_number"], help=tr("help.a_number"))
     with right:
-        values["nationality"] = country("nationality", "p_nationality")
-    values["date_of_birth"] = partial_date("date_of_birth", "p_dob")
+        country("nationality", keys["nationality"])
+    partial_date("date_of_birth", keys["date_of_birth"])
 
     st.subheader(tr("ui.section.mpp"))
-    values["mpp_enrolled"] = yes_no("mpp_enrolled", "p_mpp_enrolled")
-    values["mpp_enrollment_date"] = partial_date("mpp_enrollment_date", "p_enrollment")
+    yes_no("mpp_enrolled", keys["mpp_enrolled"])
+    partial_date("mpp_enrollment_date", keys["mpp_enrollment_date"])
 
     st.subheader(tr("ui.section.now"))
-    values["current_country"] = country("current_country", "p_current_country")
-    values["entered_us_since_mpp"] = yes_no("entered_us_since_mpp", "p_entered_us")
+    country("current_country", keys["current_country"])
+    yes_no("entered_us_since_mpp", keys["entered_us_since_mpp"])
 
     st.subheader(tr("ui.section.case"))
-    values["case_status"] = case_status("p_case_status")
-    values["order_date"] = partial_date("order_date", "p_order")
-    values["appeal_filed"] = yes_no("appeal_filed", "p_appeal_filed")
-    values["other_case_pending"] = yes_no("other_case_pending", "p_other_case")
-    values["notes"] = st.text_area(tr("field.notes"), key="p_notes", help=tr("help.notes")) or None
-    return values
+    case_status(keys["case_status"])
+    partial_date("order_date", keys["order_date"])
+    yes_no("appeal_filed", keys["appeal_filed"])
+    yes_no("other_case_pending", keys["other_case_pending"])
+    st.text_area(tr("field.notes"), key=keys["notes"], help=tr("help.notes"))
 
 
 def page() -> None:
@@ -143,11 +181,11 @@ def page() -> None:
 def _form_and_result() -> None:
     """The form and its result. A fragment: an answer reruns only this, so the result updates faster."""
     ruleset = rules()
-    form_column, result_column = st.columns([3, 2], gap="large")
-    with form_column:
-        values = _form()
+    values = _answers()
     record = IntakeRecord(**{k: v for k, v in values.items() if v is not None})
     det = evaluate(record, ruleset, as_of=as_of())
+    form_column, result_column = st.columns([3, 2], gap="large")
+    # The result is drawn first (it sits on the right): it reaches the browser before the form.
     with result_column:
         st.subheader(tr("ui.result"))
         determination_card(det, ruleset)
@@ -161,3 +199,5 @@ def _form_and_result() -> None:
             on_click="ignore",
             icon=":material/picture_as_pdf:",
         )
+    with form_column:
+        _form()
