@@ -19,6 +19,7 @@ from .cells import cell_text, is_blank
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 ARROW_MIN_BYTES = 4 * 1024 * 1024  # below this, Python's csv module is as fast and more forgiving
+WRITE_BATCH_ROWS = 16_384  # rows expanded and written at a time
 ARROW_BLOCK_BYTES = 4 * 1024 * 1024  # blocks pyarrow parses in parallel; fewer chunks are cheaper to work on after
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS + SPREADSHEET_EXTENSIONS
@@ -593,16 +594,25 @@ def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.By
 
     arrays = [_neutralized(_text_array(values)) for values in columns]
     table = pa.Table.from_arrays(arrays, names=[str(neutralize(h)) for h in headers])
+    schema = pa.schema([pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else f.type) for f in table.schema])
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed", quoting_header="needed")
+
+    def write(sink: Any) -> None:
+        sink.write("\ufeff".encode())
+        # Dictionary-encoded columns (the screening's texts) are expanded a slice at a time, so
+        # the expanded text never needs memory of its own for the whole table.
+        with pacsv.CSVWriter(sink, schema, write_options=options) as writer:
+            for batch in table.to_batches(max_chunksize=WRITE_BATCH_ROWS):
+                plain = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in batch.columns]
+                writer.write_batch(pa.RecordBatch.from_arrays(plain, schema=schema))
+
     if isinstance(target, Path):
         with pa.OSFile(str(target), "wb") as sink:
-            sink.write("\ufeff".encode())
-            pacsv.write_csv(table, sink, write_options=options)
+            write(sink)
         return None
-    sink = io.BytesIO()
-    sink.write("\ufeff".encode())
-    pacsv.write_csv(table, sink, write_options=options)
-    return deliver(sink.getvalue(), target)
+    buffer = io.BytesIO()
+    write(buffer)
+    return deliver(buffer.getvalue(), target)
 
 
 def deliver(data: bytes, target: Path | io.BytesIO | None) -> bytes:
