@@ -316,8 +316,7 @@ def _per_row(texts: Sequence[list[str]], rows: Sequence[np.ndarray], join: Calla
         distinct.append(uniques)
     combination, first = _distinct_rows(row_codes, n)
     columns = [[d[c] for c in codes[first].tolist()] for d, codes in zip(distinct, row_codes, strict=True)]
-    joined = [join(*parts) for parts in zip(*columns, strict=True)]
-    return pa.DictionaryArray.from_arrays(pa.array(combination.astype(np.int32)), pa.array(joined, type=pa.string()))
+    return _coded(combination, [join(*parts) for parts in zip(*columns, strict=True)])
 
 
 def _joined_parts(*parts: str) -> str:
@@ -325,9 +324,14 @@ def _joined_parts(*parts: str) -> str:
     return "".join(parts).rstrip(" |")
 
 
+def _coded(codes: np.ndarray, texts: Sequence[str]) -> pa.DictionaryArray:
+    """Per row ``texts[codes[i]]``, each text stored once (a dictionary-encoded column)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(list(texts), type=pa.string()))
+
+
 def _constant(text: str, n: int) -> pa.DictionaryArray:
     """The same text on every row, stored once."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([text], type=pa.string()))
+    return _coded(np.zeros(n, dtype=np.int32), [text])
 
 
 def _join(parts: list[pa.Array], n: int) -> pa.Array:
@@ -478,13 +482,9 @@ def _outputs(
     }
     a, b, c = (status_codes[e] for e in ELEMENT_IDS)
     outcome_codes = outcome_of[a * 16 + b * 4 + c] if n else np.zeros(0, dtype=np.int64)
-
-    def coded(codes: np.ndarray, names: Sequence[str]) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(list(names), type=pa.string()))
-
-    arrays: dict[str, pa.Array] = {"determination": coded(outcome_codes, OUTCOMES)}
+    arrays: dict[str, pa.Array] = {"determination": _coded(outcome_codes, OUTCOMES)}
     for e in ELEMENT_IDS:
-        arrays[e] = coded(status_codes[e], STATUSES)
+        arrays[e] = _coded(status_codes[e], STATUSES)
     rows = [element_rows[e] for e in ELEMENT_IDS]
     reasons = [_element_texts(element_results[e], lang) for e in ELEMENT_IDS]
     arrays["reasons"] = _per_row(reasons, rows, lambda *parts: SEPARATOR.join(parts))

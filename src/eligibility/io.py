@@ -343,15 +343,10 @@ class ArrowGrid:
 
     def has_nul(self) -> bool:
         """Whether any cell holds a NUL byte (read from Arrow's buffers, chunk by chunk)."""
-        import numpy as np
-
         for column in self.columns:
             for chunk in column.chunks:
-                _, offsets, data = chunk.buffers()
-                if data is None or not len(chunk):
-                    continue
-                ends = np.frombuffer(offsets, dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
-                if not np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[-1]].all():
+                found = _string_bytes(chunk)
+                if found is not None and not found[1][found[0][0] : found[0][-1]].all():
                     return True
         return False
 
@@ -547,6 +542,18 @@ def _text_array(values: Any) -> Any:
         return pa.array([cell_text(v) for v in values], type=pa.string())
 
 
+def _string_bytes(array: Any) -> tuple[Any, Any] | None:
+    """A pyarrow string array's value offsets and bytes, as numpy arrays (no copy); None when it
+    holds no bytes at all."""
+    import numpy as np
+
+    _, offsets, data = array.buffers()
+    if not len(array) or data is None or data.size == 0:
+        return None
+    starts = np.frombuffer(offsets, dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
+    return starts, np.frombuffer(data, dtype=np.uint8)
+
+
 def _trigger_rows(array: Any) -> Any:
     """Per string, whether it starts with a formula trigger (None where none does).
 
@@ -555,14 +562,13 @@ def _trigger_rows(array: Any) -> Any:
     """
     import numpy as np
 
-    n = len(array)
-    _, offsets, data = array.buffers()
-    if n == 0 or data is None or data.size == 0:
+    found = _string_bytes(array)
+    if found is None:
         return None
+    starts, data = found
     triggers = np.zeros(256, dtype=bool)
     triggers[[ord(c) for c in FORMULA_TRIGGERS]] = True
-    starts = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=array.offset * 4)
-    first = np.frombuffer(data, dtype=np.uint8)[np.minimum(starts[:-1], data.size - 1)]
+    first = data[np.minimum(starts[:-1], data.size - 1)]
     risky = triggers[first] & (starts[1:] > starts[:-1])
     return risky if risky.any() else None
 
