@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
@@ -131,6 +131,7 @@ def test_random_bytes_never_raise_anything_but_a_plain_error(data, suffix, rules
     delimiter=st.sampled_from([",", ";", "\t"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
 )
+@example(rows=[["", "", "\x0c", "\x0c0"]], delimiter=";", encoding="utf-8")  # a form feed is not a line end
 def test_csv_values_round_trip_unchanged(rows, delimiter, encoding, ruleset):
     """Any cell text written as CSV comes back unchanged, row for row; every row is screened."""
     header = ["client_id", "full_name", "case_status", "notes", "mpp_enrolled"]
