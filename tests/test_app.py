@@ -56,6 +56,14 @@ def _set_month(at: AppTest, key: str, month: int, year: int) -> None:
     at.run()
 
 
+def _answer_a_member(at: AppTest, country: str, case_status: str) -> None:
+    """Returned under MPP in July 2019, in ``country`` now, with this case status."""
+    at.radio(key="p_mpp_enrolled").set_value("yes").run()
+    _set_month(at, "p_enrollment", 7, 2019)
+    at.selectbox(key="p_current_country").set_value(country).run()
+    at.selectbox(key="p_case_status").set_value(case_status).run()
+
+
 def test_a_blank_form_asks_for_more_information():
     """With nothing entered, the result is "More information needed" with questions to ask."""
     at = _app("pages/screen.py")
@@ -66,10 +74,7 @@ def test_a_blank_form_asks_for_more_information():
 def test_the_single_person_happy_path_reaches_each_outcome():
     """Answering the form moves the result through each of the four outcomes."""
     at = _app("pages/screen.py")
-    at.radio(key="p_mpp_enrolled").set_value("yes").run()
-    _set_month(at, "p_enrollment", 7, 2019)
-    at.selectbox(key="p_current_country").set_value("HN").run()
-    at.selectbox(key="p_case_status").set_value("removal_order_in_absentia").run()
+    _answer_a_member(at, "HN", "removal_order_in_absentia")
     assert not at.exception
     assert "May be a class member" in _outcome(at)
     at.selectbox(key="p_case_status").set_value("administratively_closed").run()
@@ -84,10 +89,7 @@ def test_the_result_follows_the_date_shown_not_one_entered_before():
     """Switching a date from "month and year" to "year only" or "unknown" uses what the form shows
     now: a month entered earlier and hidden since does not count."""
     at = _app("pages/screen.py")
-    at.radio(key="p_mpp_enrolled").set_value("yes").run()
-    _set_month(at, "p_enrollment", 7, 2019)
-    at.selectbox(key="p_current_country").set_value("HN").run()
-    at.selectbox(key="p_case_status").set_value("terminated").run()
+    _answer_a_member(at, "HN", "terminated")
     assert "May be a class member" in _outcome(at)
     at.radio(key="p_enrollment_mode").set_value("unknown").run()
     assert "More information needed" in _outcome(at)
@@ -197,10 +199,7 @@ def test_each_page_in_spanish_has_no_english_leftover(page):
 def test_the_spanish_result_uses_spanish_legal_terms():
     """In Spanish the outcome and reasons use the glossary's terms."""
     at = _app("pages/screen.py", "es")
-    at.radio(key="p_mpp_enrolled").set_value("yes").run()
-    _set_month(at, "p_enrollment", 7, 2019)
-    at.selectbox(key="p_current_country").set_value("MX").run()
-    at.selectbox(key="p_case_status").set_value("removal_order_in_absentia").run()
+    _answer_a_member(at, "MX", "removal_order_in_absentia")
     assert "Puede ser miembro de la clase" in _outcome(at)
     assert any("orden de deportación en ausencia" in str(m.value) for m in at.markdown)
 
