@@ -164,7 +164,7 @@ def test_an_ambiguous_date_column_offers_a_choice_and_the_choice_is_used():
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("scan.csv", b"%PDF-1.4\n" + bytes(range(256)) * 8, "is not a spreadsheet the tool can read"),
+        ("scan.csv", b"%PDF-1.4\n" + bytes(range(256)) * 8, "is not a text CSV file"),
         ("empty.csv", b"", "is empty"),
         ("header.csv", b"full_name,mpp_enrolled\n", "has a header row but no rows of data"),
         ("broken.xlsx", b"PK\x03\x04 broken", "could not be read"),

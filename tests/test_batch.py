@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from eligibility import evaluate
 from eligibility.batch import ADDED_COLUMNS, screen_table
-from eligibility.io import read_table
 from eligibility.model import FIELDS
+from eligibility.read import read_table
 
 from .conftest import AS_OF, SAMPLES
 
@@ -63,7 +63,7 @@ def test_the_batch_gives_every_row_what_evaluate_gives_it(data, ruleset, normali
 def test_a_big_csv_read_by_pyarrow_screens_exactly_as_a_small_one(data, ruleset):
     """The fast path for big CSVs (pyarrow columns, Arrow kernels) gives every row the same
     determination, statuses, reasons, questions, data issues and review points."""
-    from eligibility import io as io_module
+    from eligibility.read import csvfile as io_module
 
     small = screen_table(read_table(_csv(data), "people.csv"), ruleset, as_of=AS_OF)
     with patch.object(io_module, "ARROW_MIN_BYTES", 0):

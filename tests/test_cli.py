@@ -145,7 +145,7 @@ def test_the_reader_starts_before_anything_heavy_is_imported():
     """`screen` reads the file on a second core while the rest loads: the command line and the
     reader import no pydantic, pandas or engine (and every public name still resolves on use)."""
     code = (
-        "import sys, eligibility, eligibility.cli, eligibility.io; "
+        "import sys, eligibility, eligibility.cli, eligibility.read; "
         "print(sorted(m for m in ('pydantic', 'pandas', 'babel', 'eligibility.engine') if m in sys.modules)); "
         "print(all(getattr(eligibility, name) is not None for name in eligibility.__all__) and 'ok')"
     )

@@ -18,9 +18,10 @@ from openpyxl import Workbook, load_workbook
 from eligibility import EligibilityError, InputFileError, Normalizer, evaluate
 from eligibility.batch import screen_table
 from eligibility.cli import main
-from eligibility.io import FORMULA_TRIGGERS, read_table
 from eligibility.mapping import suggest_mapping
+from eligibility.read import read_table
 from eligibility.report import batch_csv, batch_workbook
+from eligibility.report.csvfile import FORMULA_TRIGGERS
 
 from .conftest import AS_OF, ROOT, SAMPLES
 from .corpus import corpus
@@ -29,9 +30,9 @@ CORPUS = corpus()
 REFUSED = {
     "empty.csv": "empty_file", "blank-lines.csv": "empty_file", "header-only.csv": "header_only",
     "header-only.xlsx": "header_only", "empty-workbook.xlsx": "empty_sheet", "wide-16384.csv": "too_many_columns",
-    "wide-16384.xlsx": "too_many_columns", "long-cell.csv": "cell_too_long", "zip-of-other.xlsx": "not_spreadsheet",
+    "wide-16384.xlsx": "too_many_columns", "long-cell.csv": "cell_too_long", "zip-of-other.xlsx": "zip_not_spreadsheet",
     "zip-bomb.xlsx": "zip_bomb", "size-claim-2gb.xlsx": "zip_bomb", "password.xlsx": "password_protected",
-    "binary-garbage.csv": "not_spreadsheet", "pdf-renamed.xlsx": "corrupt",
+    "binary-garbage.csv": "binary_csv", "pdf-renamed.xlsx": "corrupt",
 }
 
 
@@ -69,7 +70,7 @@ def test_the_corpus_is_read_within_bounded_memory(tmp_path):
         "resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))\n"
         "from tests.corpus import corpus\n"
         "from eligibility import load_rules, EligibilityError\n"
-        "from eligibility.io import read_table\n"
+        "from eligibility.read import read_table\n"
         "from eligibility.batch import screen_table\n"
         "rules = load_rules()\n"
         "for name, make in corpus():\n"
@@ -256,7 +257,7 @@ def test_no_client_data_reaches_the_logs(tmp_path, caplog, capfd):
 
 def test_control_characters_survive_the_workbook_report(ruleset, tmp_path):
     """Control characters from a CSV are escaped in the XLSX, not lost and not breaking the file."""
-    table = read_table("full_name,notes\nA\x08B,x\x1fy\n".encode(), "c.csv")
+    table = read_table(b"full_name,notes\nA\x08B,x\x1fy\n", "c.csv")
     data = batch_workbook(screen_table(table, ruleset, as_of=AS_OF), ruleset)
     assert load_workbook(io.BytesIO(data)).worksheets[0]["A2"].value == "A_x0008_B"  # OOXML's own escape
 

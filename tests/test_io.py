@@ -12,7 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 from eligibility import InputFileError
-from eligibility.io import Limits, neutralize, read_table, write_csv
+from eligibility.read import Limits, read_table
+from eligibility.report.csvfile import neutralize, write_csv
 
 from .conftest import SAMPLES, require_binary
 
@@ -34,7 +35,7 @@ def test_csv_encodings_are_detected(data, encoding):
 
 def test_a_csv_mixing_encodings_line_by_line_still_reads():
     """A file pasted together from UTF-8 and cp1252 parts is read line by line."""
-    data = "full_name,current_country\n".encode() + "José,México\n".encode("utf-8") + "Núñez,México\n".encode("cp1252")
+    data = b"full_name,current_country\n" + "José,México\n".encode() + "Núñez,México\n".encode("cp1252")
     table = read_table(data, "mixed.csv")
     assert [r[0] for r in table.rows] == ["José", "Núñez"]
     assert table.encoding.startswith("mixed")
@@ -105,7 +106,7 @@ def test_a_sheet_can_be_chosen_by_name():
         (b"", "empty.csv", "empty_file"),
         (b"full_name,mpp_enrolled\n", "header.csv", "header_only"),
         (b"%PDF-1.4 binary", "file.pdf", "unsupported_type"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 20, "image.csv", "not_spreadsheet"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 20, "image.csv", "binary_csv"),
         (b"PK\x03\x04 not really a zip", "broken.xlsx", "corrupt"),
         (b"just some text", "fake.xlsx", "corrupt"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "locked.xlsx", "password_protected"),
@@ -128,7 +129,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         archive.writestr("readme.txt", "hello")
     with pytest.raises(InputFileError) as info:
         read_table(buffer.getvalue(), "other.xlsx")
-    assert info.value.code == "not_spreadsheet"
+    assert info.value.code == "zip_not_spreadsheet"
 
 
 def test_limits_on_size_rows_and_columns_are_plain_sentences():
@@ -185,7 +186,7 @@ def test_the_fast_reader_for_big_csvs_reads_what_the_small_one_reads(monkeypatch
     """Above a few megabytes pyarrow reads the CSV (an upload's bytes, or straight from a file):
     same headers, cells, kept rows and row numbers as Python's csv module (blank rows and rows of
     spaces skipped, quoted newlines, BOM)."""
-    from eligibility import io as io_module
+    from eligibility.read import csvfile as io_module
 
     data = bom + ("Title row of the export;;;\r\n;;;\r\n" + BIG_CSV_ROWS).encode("utf-8")  # as Excel writes them
     small = read_table(data, "clients.csv")
@@ -202,7 +203,7 @@ def test_the_fast_reader_for_big_csvs_reads_what_the_small_one_reads(monkeypatch
 
 def test_a_big_csv_file_with_nul_bytes_is_read_without_them(monkeypatch, tmp_path):
     """NUL bytes (from a broken export) are removed with a notice, on the fast path's file read too."""
-    from eligibility import io as io_module
+    from eligibility.read import csvfile as io_module
 
     monkeypatch.setattr(io_module, "ARROW_MIN_BYTES", 0)
     path = tmp_path / "clients.csv"

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from eligibility import Normalizer, evaluate
 from eligibility.batch import screen_table
-from eligibility.io import read_table
+from eligibility.read import read_table
 from eligibility.report import batch_workbook, screening_pdf
 
 from .conftest import AS_OF, SAMPLES, require_binary

@@ -32,7 +32,7 @@ _HOMES = {
     "FIELDS": "fields",
     "DataIssue": "model",
     "IntakeRecord": "model",
-    "Message": "model",
+    "Message": "text",
     "PartialDate": "model",
     "Normalizer": "normalize",
     "RuleSet": "rules",
@@ -40,11 +40,11 @@ _HOMES = {
 }
 
 __all__ = [
+    "FIELDS",
     "DataIssue",
     "Determination",
     "ElementResult",
     "EligibilityError",
-    "FIELDS",
     "InputFileError",
     "IntakeRecord",
     "MappingError",
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from .engine import Determination, ElementResult, evaluate
     from .errors import EligibilityError, InputFileError, MappingError, RulesError
     from .fields import FIELDS
-    from .model import DataIssue, IntakeRecord, Message, PartialDate
+    from .model import DataIssue, IntakeRecord, PartialDate
+    from .text import Message
     from .normalize import Normalizer
     from .rules import RuleSet, load_rules

@@ -26,10 +26,10 @@ import pyarrow.compute as pc
 from .engine import ElementResult, combine, conditional_facts, evaluate_element
 from .errors import InputFileError
 from .i18n import msg
-from .io import Table
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
 from .model import DATE_FIELDS, FIELDS, DataIssue
 from .normalize import DateOrder, Normalizer, date_order_evidence, normalize_a_numbers
+from .read import Table
 from .rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
 
 SEPARATOR = " | "
@@ -277,10 +277,7 @@ def _distinct_rows(code_columns: list[np.ndarray], n: int) -> tuple[np.ndarray, 
 
 
 def _over_budget(table: Table, seconds: float | None) -> InputFileError:
-    return InputFileError(
-        "time_budget", f'Screening "{table.source}" took longer than {seconds:.0f} seconds; split the file and try again.',
-        name=table.source, seconds=f"{seconds:.0f}",
-    )
+    return InputFileError("time_budget", name=table.source, seconds=f"{seconds:.0f}")
 
 
 def _relevant_codes(name: str, parsed: dict[str, _ParsedColumn], condition: tuple[str, set[Any], set[str]] | None) -> np.ndarray:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import EligibilityError
+from .errors import EligibilityError, UsageError
 from .fields import FIELDS
 from .runtime import paused_gc
 
@@ -35,10 +34,6 @@ def load_rules(folder: Path | None = None) -> RuleSet:
     from .rules import load_rules as load
 
     return load(folder)
-
-
-class UsageError(EligibilityError):
-    """A command-line mistake, reported as one sentence."""
 
 
 def _date(text: str) -> dt.date:
@@ -92,15 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check_output(args: argparse.Namespace) -> None:
     if args.output.suffix.lower() not in (".xlsx", ".csv"):
-        raise UsageError(f'The output must end in .xlsx or .csv, not "{args.output.name}".')
+        raise UsageError("bad_output_suffix", name=args.output.name)
     if not args.output.parent.exists():
-        raise UsageError(f'The folder "{args.output.parent}" does not exist.')
+        raise UsageError("no_output_folder", folder=str(args.output.parent))
 
 
 def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None = None) -> int:
     from .batch import OUTCOME_ORDER, missing_fields, screen_table
-    from .io import Limits, read_table
     from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
+    from .read import Limits, read_table
     from .report import batch_csv, batch_workbook
 
     _check_output(args)
@@ -148,7 +143,7 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
     for fact in args.facts:
         name, sep, value = fact.partition("=")
         if not sep or name not in FIELDS:
-            raise UsageError(f'"{fact}" is not field=value with a field from: {", ".join(FIELDS)}.')
+            raise UsageError("bad_fact", fact=fact, fields=", ".join(FIELDS))
         raw[name] = value
     record = Normalizer(ruleset).to_record(raw)
     det = evaluate(record, ruleset, as_of=args.as_of or dt.date.today())
@@ -199,17 +194,6 @@ def _rules_test(ruleset: RuleSet) -> int:
     return 1 if failed else 0
 
 
-def _localized(error: EligibilityError, lang: str) -> str:
-    """The error's sentence in ``lang`` where the catalogue has it (file errors), else as raised."""
-    code = getattr(error, "code", None)
-    if lang != "en" and code:
-        try:
-            return t(f"error.{code}", lang, **getattr(error, "params", {}))
-        except KeyError:
-            pass
-    return str(error)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 rule cases failed or unexpected error, 2 user error)."""
     parser = build_parser()
@@ -217,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool = ThreadPoolExecutor(max_workers=1) if args.command == "screen" else None
     try:
         if pool is not None:
-            from .io import Limits, read_table
+            from .read import Limits, read_table
 
             _check_output(args)
             with paused_gc():
@@ -236,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules_show(args, ruleset)
         return _rules_test(ruleset)
     except EligibilityError as error:
-        print(f"error: {_localized(error, getattr(args, 'lang', 'en'))}", file=sys.stderr)
+        print(f"error: {error.sentence(getattr(args, 'lang', 'en'))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from .model import IntakeRecord, Message
-from .normalize import CountryName
+from .model import IntakeRecord
+from .text import CountryName, Message
 from .rules import RuleSet, Text
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .model import Message
+from .text import Message
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("en", "es")
@@ -38,7 +38,7 @@ class CatalogText:
         return catalog(lang)[self.key]
 
 
-def msg(key: str, **params: Any) -> Message:
+def msg(key: str, /, **params: Any) -> Message:
     """Build a ``Message`` from a catalogue id.
 
     >>> msg("issue.unreadable_date", value="32/13/2020").text("en")

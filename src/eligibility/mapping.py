@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -23,7 +24,7 @@ from .normalize import cell_text, fold
 
 FUZZY_CUTOFF = 82.0
 IGNORE = ""
-HEADERS_FILE = Path(__file__).resolve().parent / "data" / "headers.yaml"
+HEADERS_FILE = resources.files(__package__).joinpath("data", "headers.yaml")
 Method = Literal["exact", "fuzzy", "user", "none"]
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -102,9 +103,9 @@ def apply_overrides(matches: Sequence[ColumnMatch], overrides: Mapping[str, str 
     for header, field in overrides.items():
         target = header if header in headers else folded_headers.get(fold(header))
         if target is None:
-            raise MappingError(f'The mapping names a column "{header}" that is not in the sheet.')
+            raise MappingError("unknown_column", header=header)
         if field not in (None, IGNORE) and field not in FIELDS:
-            raise MappingError(f'"{field}" is not a field the tool reads; use one of: {", ".join(FIELDS)}.')
+            raise MappingError("unknown_field", field=field, fields=", ".join(FIELDS))
         resolved[target] = field or None
     claimed = {f for f in resolved.values() if f}
     out = []
@@ -129,7 +130,7 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str | None]:
     for option in options:
         header, sep, field = option.rpartition("=")
         if not sep or not header.strip():
-            raise MappingError(f'--map needs "Column header=field_name", got "{option}".')
+            raise MappingError("bad_map_option", option=option)
         parsed[header.strip()] = field.strip() or None
     return parsed
 
@@ -142,10 +143,10 @@ def load_profile(source: Path | bytes | str) -> dict[str, str | None]:
         )
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        raise MappingError("The mapping profile could not be read: it should be a YAML or JSON file.") from None
+        raise MappingError("profile_unreadable") from None
     columns = data.get("columns") if isinstance(data, dict) else None
     if not isinstance(columns, dict):
-        raise MappingError('The mapping profile needs a "columns" section of "header: field" lines.')
+        raise MappingError("profile_no_columns")
     return {str(k): (str(v) if v else None) for k, v in columns.items()}
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from .text import Message
 
 YesNo = Literal["yes", "no", "unknown"]
 Precision = Literal["day", "month", "year"]
@@ -58,32 +60,6 @@ class PartialDate:
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
-
-
-class Localized(Protocol):
-    """Anything that renders itself in a language (a rules ``Text``, a country name)."""
-
-    def get(self, lang: str) -> str: ...
-
-
-class Message(NamedTuple):
-    """A template in every language plus its parameters; rendered on demand.
-
-    Parameters that are themselves localized (a country name) render in the same language.
-    A NamedTuple because the engine builds several per record and tuples are cheap to build.
-    """
-
-    template: Localized
-    params: tuple[tuple[str, Any], ...] = ()
-    id: str = ""
-
-    def text(self, lang: str = "en") -> str:
-        """Render the message in ``lang``."""
-        values = {k: (v.get(lang) if hasattr(v, "get") else v) for k, v in self.params}
-        return self.template.get(lang).format(**values)
-
-    def __str__(self) -> str:
-        return self.text("en")
 
 
 @dataclass(frozen=True, slots=True)

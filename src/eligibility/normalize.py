@@ -29,6 +29,7 @@ from .model import (
     YesNo,
 )
 from .rules import RuleSet, Vocabulary
+from .text import CountryName, country_name  # noqa: F401 (country_name: used by the pages)
 
 DateOrder = Literal["mdy", "dmy"]
 Parsed = tuple[Any, DataIssue | None]
@@ -350,28 +351,6 @@ def infer_date_order(values: list[Any]) -> tuple[DateOrder | None, bool]:
 
 
 # ---------------------------------------------------------------------------------- countries
-
-
-class CountryName(NamedTuple):
-    """An ISO 3166 alpha-2 code that renders as the country's name in a language."""
-
-    code: str
-
-    def get(self, lang: str) -> str:
-        return country_name(self.code, lang)
-
-    def __str__(self) -> str:
-        return self.code
-
-
-@cache
-def country_name(code: str, lang: str = "en") -> str:
-    """The country's name in ``lang`` (babel's locale data).
-
-    >>> country_name("MX", "es")
-    'México'
-    """
-    return Locale.parse(lang).territories.get(code, code)
 
 
 class PlaceResolver:

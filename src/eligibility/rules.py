@@ -28,11 +28,18 @@ Outcome = Literal["likely_member", "not_member", "needs_info", "needs_review"]
 
 
 def default_rules_dir() -> Path:
-    """Return the ``rules/`` folder: ``$ELIGIBILITY_RULES_DIR``, else the repository's ``rules/``."""
+    """The rules folder: ``$ELIGIBILITY_RULES_DIR``; else the rules inside an installed package
+    (``eligibility/rules_data``); else, in a source checkout, the repository's ``rules/``."""
     import os
+    from importlib import resources
 
     env = os.environ.get("ELIGIBILITY_RULES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "rules"
+    if env:
+        return Path(env)
+    packaged = resources.files(__package__).joinpath("rules_data")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 class _Strict(BaseModel):

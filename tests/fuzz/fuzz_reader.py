@@ -16,7 +16,7 @@ with atheris.instrument_imports():
     from eligibility import load_rules
     from eligibility.batch import screen_table
     from eligibility.errors import InputFileError
-    from eligibility.io import read_table
+    from eligibility.read import read_table
 
 RULES = load_rules()
 SUFFIXES = (".csv", ".xlsx", ".xls", ".ods")

@@ -12,9 +12,9 @@ import streamlit as st
 from ..batch import OUTCOME_ORDER, BatchResult, date_columns, missing_fields, screen_table
 from ..errors import EligibilityError, InputFileError
 from ..i18n import t
-from ..io import SUPPORTED_EXTENSIONS, Limits, Table, read_table
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..model import FIELDS
+from ..read import SUPPORTED_EXTENSIONS, Limits, Table, read_table
 from ..report import batch_csv, batch_workbook
 from ..runtime import paused_gc
 from ..template import template_workbook
@@ -32,14 +32,8 @@ def _state() -> dict[str, Any]:
 
 
 def _error(error: EligibilityError) -> None:
-    """One plain sentence, in the session's language where the catalogue has it."""
-    if isinstance(error, InputFileError):
-        try:
-            st.error(tr(f"error.{error.code}", **{k: v for k, v in error.params.items()}), icon=":material/error:")
-            return
-        except KeyError:
-            pass
-    st.error(str(error), icon=":material/error:")
+    """One plain sentence, in the session's language."""
+    st.error(error.sentence(lang()), icon=":material/error:")
 
 
 def _read(data: bytes, name: str, sheet: str | None, header_row: int | None) -> Table | None:

@@ -11,9 +11,9 @@ from babel import Locale
 
 from ..engine import evaluate
 from ..fields import DATE_FIELDS, YES_NO_FIELDS
+from ..i18n import t
 from ..model import IntakeRecord, PartialDate
 from ..report import screening_pdf
-from ..i18n import t
 from .common import as_of, determination_card, lang, rules, sidebar, tr
 
 COMMON_COUNTRIES = ["MX", "US", "HN", "GT", "SV", "NI", "CU", "VE", "EC", "CO", "PE", "BR", "HT", "DO"]

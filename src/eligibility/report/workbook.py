@@ -1,0 +1,115 @@
+"""The batch workbook (XLSX): Results, Summary, Follow-up, Data issues, Rules.
+
+Cells are written as text or typed values, never as formulas or hyperlinks.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from ..batch import ADDED_COLUMNS, BatchResult
+from ..i18n import t
+from ..rules import RuleSet
+from .csvfile import deliver
+from .rows import _empty_row, _follow_up_rows, _issue_rows, _rules_rows, _summary_rows, result_columns
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a workbook is written: a CSV report never loads it
+
+FILLS = {"likely_member": "#C6EFCE", "not_member": "#EDEDED", "needs_info": "#FFEB9C", "needs_review": "#F8CBAD"}
+
+
+def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
+    """A DataFrame for the XLSX writer: Arrow-backed where a column has one type, else object.
+
+    Values keep their types (numbers, dates, text); text is always written as text, never as a
+    formula or a link.
+    """
+    import pandas as pd
+
+    data = {}
+    for header, values in zip(headers, columns, strict=True):
+        if isinstance(values, pa.ChunkedArray | pa.Array):
+            if pa.types.is_dictionary(values.type):  # the writer needs each cell's text itself
+                values = values.cast(values.type.value_type)
+            data[header] = pd.Series(pd.arrays.ArrowExtensionArray(values))
+            continue
+        try:
+            array = pa.array(values)
+            if pa.types.is_null(array.type):
+                raise pa.ArrowInvalid("all empty")
+            data[header] = pd.Series(pd.arrays.ArrowExtensionArray(array))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            data[header] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, copy=False)
+
+
+def batch_workbook(
+    result: BatchResult, ruleset: RuleSet, *, redact: bool = False, target: Path | io.BytesIO | None = None
+) -> bytes:
+    """Write the XLSX report: Results, Summary, Follow-up, Data issues, Rules."""
+    import rustpy_xlsxwriter as rx
+
+    lang = result.lang
+    headers, columns = result_columns(result, redact=redact)
+    unique_headers = _unique(headers)
+    results_rows = _frame(unique_headers, columns)
+
+    names = {k: t(f"report.sheet.{k}", lang) for k in ("results", "summary", "follow_up", "data_issues", "rules")}
+    sheets = [
+        (names["results"], results_rows),
+        (names["summary"], _summary_rows(result, ruleset, redact)),
+        (names["follow_up"], _follow_up_rows(result, redact)),
+        (names["data_issues"], _issue_rows(result, redact)),
+        (names["rules"], _rules_rows(ruleset, lang)),
+    ]
+    sheets = [(name, rows if not isinstance(rows, list) or rows else [_empty_row(name, lang)]) for name, rows in sheets]
+    bold = rx.Format().set_bold().set_background_color("#DDEBF7").set_text_wrap()
+    formats = {
+        outcome: rx.Format().set_background_color(color) for outcome, color in FILLS.items()
+    }
+    determination = unique_headers[len(unique_headers) - len(ADDED_COLUMNS)]
+    conditional = {
+        names["results"]: {
+            determination: [
+                {"type": "text", "criteria": "begins_with", "value": outcome, "format": fmt} for outcome, fmt in formats.items()
+            ]
+        }
+    }
+    wide = {h: 60 for h in ("reasons", "next_questions", "data_issues")}
+    wide.update({t(f"report.follow_up.{k}", lang): 100 for k in ("to_do",)})
+    wide.update({t(f"report.issues.{k}", lang): 90 for k in ("message",)})
+    wide.update({t("report.summary.value", lang): 70, t("report.rules.text", lang): 120, t("report.summary.item", lang): 40})
+    buffer = io.BytesIO()
+    rx.write_worksheets(
+        sheets,
+        buffer,
+        freeze_panes={names["results"]: {"row": 1, "col": 0}, names["follow_up"]: {"row": 1, "col": 0}, names["data_issues"]: {"row": 1, "col": 0}},
+        autofilter={names["results"]: True, names["follow_up"]: True, names["data_issues"]: True},
+        header_format={name: bold for name, _ in sheets},
+        datetime_format="yyyy-mm-dd",
+        conditional_formats=conditional,
+        column_widths={name: _widths(rows, wide) for name, rows in sheets},
+    )
+    return deliver(buffer.getvalue(), target)
+
+
+def _widths(rows: Any, wide: dict[str, int]) -> dict[str, float]:
+    """Column widths by column name: long-text columns wide, the rest by their header."""
+    names = list(rows[0]) if isinstance(rows, list) else list(rows.columns)
+    return {n: float(wide.get(n, min(max(len(str(n)) + 4, 12), 40))) for n in names}
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    out = []
+    for h in headers:
+        seen[h] += 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out
+
