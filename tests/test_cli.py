@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from eligibility import load_rules
+from eligibility.batch import added_columns
 from eligibility.cli import main
 
 from .conftest import SAMPLES
 
-ADDED = ["determination", "subjected_to_mpp1", "outside_us", "case_inactive", "reasons", "next_questions",
-         "data_issues", "rules_version", "as_of"]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -30,7 +30,7 @@ def test_screen_keeps_every_row_in_order_and_adds_the_contract_columns(tmp_path,
         original = list(csv.reader(handle))
     with out.open(encoding="utf-8-sig", newline="") as handle:
         written = list(csv.reader(handle))
-    assert written[0] == original[0] + ADDED
+    assert written[0] == original[0] + list(added_columns(load_rules()))
     assert [row[: len(original[0])] for row in written[1:]] == original[1:]
     rows = _rows(out)
     assert [r["determination"] for r in rows][:3] == ["likely_member", "likely_member", "likely_member"]

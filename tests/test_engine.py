@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eligibility import IntakeRecord, PartialDate, evaluate
-from eligibility.model import FIELDS
+from eligibility.fields import FIELDS
 from eligibility.rules import OUTCOMES, STATUSES
 
 from .conftest import AS_OF
@@ -60,11 +60,15 @@ def test_every_outcome_is_one_of_the_four(record, ruleset):
 
 @given(record=records, fill=fills)
 def test_a_not_member_stays_a_not_member_whatever_blank_is_filled_in(record, fill, ruleset):
-    """Filling in any unknown fact never turns a not_member into anything else."""
+    """Filling in any unknown fact never turns a not_member into anything else, except the one the
+    contract declares: a return date inside the MPP 1.0 window beside an answer of "no" is a
+    contradiction for an attorney (contract version 2)."""
     det = evaluate(record, ruleset, as_of=AS_OF)
     if det.outcome != "not_member":
         return
     blanks = {k: v for k, v in fill.items() if getattr(record, k) in (None, "unknown")}
+    if record.mpp_enrolled == "no":
+        blanks.pop("mpp_enrollment_date", None)
     filled = record.model_copy(update=blanks)
     assert evaluate(filled, ruleset, as_of=AS_OF).outcome == "not_member"
 
@@ -97,16 +101,16 @@ def test_every_element_result_carries_the_courts_words_citation_and_a_reason(rec
         assert element.reason("en") and element.reason("es")
 
 
-def test_an_invalid_a_number_is_a_data_issue_not_an_exception(ruleset):
-    """IntakeRecord accepts any A-number; a bad one is reported on the result."""
-    record = IntakeRecord(a_number="A-12", mpp_enrolled="no")
+def test_an_invalid_a_number_is_a_data_issue_not_an_exception(ruleset, normalizer):
+    """Any A-number is accepted; a bad one is reported on the result and changes nothing."""
+    record = normalizer.to_record({"a_number": "A-12", "mpp_enrolled": "no"})
     det = evaluate(record, ruleset, as_of=AS_OF)
     assert [i.code for i in det.data_issues] == ["invalid_a_number"]
-    assert IntakeRecord(a_number="A 012 345 678").a_number == "012345678"
+    assert normalizer.to_record({"a_number": "A 012 345 678"}).a_number == "012345678"
 
 
 def test_the_canonical_fields_are_the_contracts():
     """The intake fields are exactly the canonical names of the domain contract."""
-    assert FIELDS == ("client_id", "full_name", "a_number", "date_of_birth", "nationality", "mpp_enrolled",
-                      "mpp_enrollment_date", "current_country", "entered_us_since_mpp", "case_status", "order_date",
-                      "appeal_filed", "other_case_pending", "notes")
+    assert FIELDS == ("client_id", "full_name", "first_name", "middle_name", "last_name", "a_number", "date_of_birth",
+                      "nationality", "mpp_enrolled", "mpp_enrollment_date", "arrived_unaccompanied", "current_country",
+                      "entered_us_since_mpp", "case_status", "order_date", "appeal_filed", "other_case_pending", "notes")

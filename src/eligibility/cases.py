@@ -16,21 +16,25 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .engine import Determination, evaluate
 from .errors import RulesError
-from .model import FIELDS
-from .normalize import Normalizer
-from .rules import ELEMENT_IDS, Outcome, RuleSet, Status
+from .fields import FIELDS
+from .normalize import Normalizer, normalizer_for
+from .rules import STATUSES, Outcome, RuleSet
 
 
 class Expect(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """What a case expects. Element statuses are keyed by the element ids of the rules file."""
+
+    model_config = ConfigDict(extra="allow")
 
     outcome: Outcome
-    subjected_to_mpp1: Status | None = None
-    outside_us: Status | None = None
-    case_inactive: Status | None = None
     questions: list[str] | None = None
     notes: list[str] | None = None
     data_issues: list[str] | None = None
+    recheck_on: dt.date | None = None
+
+    def statuses(self) -> dict[str, str]:
+        """The element statuses the case expects, by element id."""
+        return dict(self.model_extra or {})
 
 
 class Case(BaseModel):
@@ -80,7 +84,7 @@ class CaseResult:
         return not self.failures
 
 
-def load_cases(rules_dir: Path) -> list[LoadedCase]:
+def load_cases(rules_dir: Path, element_ids: tuple[str, ...]) -> list[LoadedCase]:
     """Load every ``rules/cases/*.yaml`` file; a malformed file raises ``RulesError``."""
     loaded: list[LoadedCase] = []
     for path in sorted((rules_dir / "cases").glob("*.yaml")):
@@ -89,9 +93,12 @@ def load_cases(rules_dir: Path) -> list[LoadedCase]:
         except ValidationError as exc:
             first = exc.errors()[0]
             raise RulesError(path, ".".join(str(p) for p in first["loc"]), first["msg"]) from None
-        if data.element is not None and data.element not in ELEMENT_IDS:
-            raise RulesError(path, "element", f"one of {list(ELEMENT_IDS)}")
+        if data.element is not None and data.element not in element_ids:
+            raise RulesError(path, "element", f"one of {list(element_ids)}")
         for case in data.cases:
+            for key, value in case.expect.statuses().items():
+                if key not in element_ids or value not in STATUSES:
+                    raise RulesError(path, f"{case.name}.expect.{key}", f"an element id ({', '.join(element_ids)}) with a status ({', '.join(STATUSES)})")
             facts = {**data.defaults.facts, **case.facts}
             unknown = set(facts) - set(FIELDS)
             if unknown:
@@ -102,7 +109,7 @@ def load_cases(rules_dir: Path) -> list[LoadedCase]:
 
 def run_case(case: LoadedCase, ruleset: RuleSet, normalizer: Normalizer | None = None) -> CaseResult:
     """Evaluate one case and compare it with what it expects."""
-    normalizer = normalizer or Normalizer(ruleset)
+    normalizer = normalizer or normalizer_for(ruleset)
     raw = {k: _yaml_value(v) for k, v in case.facts.items()}
     record = normalizer.to_record(raw)
     det = evaluate(record, ruleset, as_of=case.as_of)
@@ -110,11 +117,12 @@ def run_case(case: LoadedCase, ruleset: RuleSet, normalizer: Normalizer | None =
     expect = case.expect
     if det.outcome != expect.outcome:
         result.failures.append(f"outcome is {det.outcome}, expected {expect.outcome}")
-    for element_id in ELEMENT_IDS:
-        wanted = getattr(expect, element_id)
+    for element_id, wanted in expect.statuses().items():
         got = det.statuses[element_id]
-        if wanted is not None and got != wanted:
+        if got != wanted:
             result.failures.append(f"{element_id} is {got}, expected {wanted}")
+    if expect.recheck_on is not None and det.recheck_on != expect.recheck_on:
+        result.failures.append(f"recheck_on is {det.recheck_on}, expected {expect.recheck_on}")
     checks = (
         ("questions", [q.id for q in det.questions], expect.questions),
         ("notes", [n.id for n in det.notes], expect.notes),
@@ -135,5 +143,5 @@ def _yaml_value(value: Any) -> Any:
 
 def run_all(ruleset: RuleSet) -> list[CaseResult]:
     """Run every case under the rule set's ``cases/`` folder."""
-    normalizer = Normalizer(ruleset)
-    return [run_case(case, ruleset, normalizer) for case in load_cases(ruleset.source)]
+    normalizer = normalizer_for(ruleset)
+    return [run_case(case, ruleset, normalizer) for case in load_cases(ruleset.source, ruleset.element_ids)]

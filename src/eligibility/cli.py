@@ -1,4 +1,8 @@
-"""``eligibility``: the command line. It parses arguments, calls the library, prints one-line errors."""
+"""``eligibility``: the command line. It parses arguments, calls the library, prints one-line errors.
+
+Every sentence it prints, help included, comes from the catalogues (``locales/``); errors are one
+line in the chosen language and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import EligibilityError, UsageError
-from .fields import FIELDS
+from .fields import DATE_FIELDS, FIELDS
 from .runtime import paused_gc
 
 if TYPE_CHECKING:
@@ -40,48 +44,55 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a date in the form YYYY-MM-DD') from None
+        raise argparse.ArgumentTypeError(t("cli.bad_date", text=text)) from None
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after its name (``screen IN -o OUT --rules-dir DIR``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rules-dir", type=Path, default=argparse.SUPPRESS, help=t("cli.help.rules_dir"))
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="eligibility",
-        description="Screen people for the MPP 1.0 class in Immigrant Defenders Law Center v. Noem. "
-        "A screening aid, not legal advice.",
-    )
+    parser = argparse.ArgumentParser(prog="eligibility", description=t("cli.help.description"))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--rules-dir", type=Path, help="folder holding mpp1_class.yaml (default: the bundled rules/)")
-    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rules-dir", type=Path, default=None, help=t("cli.help.rules_dir"))
+    parser.add_argument("--debug", action="store_true", default=False, help=argparse.SUPPRESS)
+    common = _common()
     sub = parser.add_subparsers(dest="command", required=True)
+    languages = {"choices": ("en", "es"), "default": "en", "help": t("cli.help.lang")}
 
-    screen = sub.add_parser("screen", help="screen every row of a CSV/XLSX/XLSM/XLS/ODS file")
-    screen.add_argument("input", type=Path, help="the client spreadsheet")
-    screen.add_argument("-o", "--output", type=Path, required=True, help="report to write: .xlsx or .csv")
-    screen.add_argument("--as-of", type=_date, default=None, help="screen as of this date (default: today)")
-    screen.add_argument("--sheet", help="sheet to read (default: the first non-empty visible sheet)")
-    screen.add_argument("--header-row", type=int, help="1-based row of the column headers (default: detected)")
-    screen.add_argument("--map", action="append", default=[], metavar='"HEADER=field"', help="read column HEADER as field (repeatable; empty field ignores the column)")
-    screen.add_argument("--mapping-file", type=Path, help="a saved mapping profile (YAML)")
-    screen.add_argument("--save-mapping", type=Path, help="save the mapping used as a profile for the next export")
-    screen.add_argument("--date-order", choices=("mdy", "dmy"), help="day/month order for dates like 3/4/2020 in every date column")
-    screen.add_argument("--lang", choices=("en", "es"), default="en", help="language of reasons, questions and report texts")
-    screen.add_argument("--for-sharing", action="store_true", help="leave out names, A-numbers, dates of birth and notes")
+    screen = sub.add_parser("screen", parents=[common], help=t("cli.help.screen"))
+    screen.add_argument("input", type=Path, help=t("cli.help.input"))
+    screen.add_argument("-o", "--output", type=Path, required=True, help=t("cli.help.output"))
+    screen.add_argument("--as-of", type=_date, default=None, help=t("cli.help.as_of"))
+    screen.add_argument("--sheet", help=t("cli.help.sheet"))
+    screen.add_argument("--header-row", type=int, help=t("cli.help.header_row"))
+    screen.add_argument("--map", action="append", default=[], metavar='"HEADER=field"', help=t("cli.help.map"))
+    screen.add_argument("--mapping-file", type=Path, help=t("cli.help.mapping_file"))
+    screen.add_argument("--save-mapping", type=Path, help=t("cli.help.save_mapping"))
+    screen.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
+    screen.add_argument("--lang", **languages)
+    screen.add_argument("--for-sharing", action="store_true", help=t("cli.help.for_sharing"))
 
-    person = sub.add_parser("person", help="screen one person from field=value pairs")
-    person.add_argument("facts", nargs="*", metavar="field=value", help=f"fields: {', '.join(FIELDS)}")
-    person.add_argument("--as-of", type=_date, default=None)
-    person.add_argument("--lang", choices=("en", "es"), default="en")
-    person.add_argument("--pdf", type=Path, help="also write the screening record as a PDF")
+    person = sub.add_parser("person", parents=[common], help=t("cli.help.person"))
+    person.add_argument("facts", nargs="*", metavar="field=value", help=t("cli.help.facts", fields=", ".join(FIELDS)))
+    person.add_argument("--as-of", type=_date, default=None, help=t("cli.help.as_of"))
+    person.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
+    person.add_argument("--lang", **languages)
+    person.add_argument("--pdf", type=Path, help=t("cli.help.pdf"))
 
-    template = sub.add_parser("template", help="write the blank intake template workbook")
-    template.add_argument("-o", "--output", type=Path, required=True)
-    template.add_argument("--lang", choices=("en", "es"), default="en")
+    template = sub.add_parser("template", parents=[common], help=t("cli.help.template"))
+    template.add_argument("-o", "--output", type=Path, required=True, help=t("cli.help.output"))
+    template.add_argument("--lang", **languages)
 
-    rules = sub.add_parser("rules", help="show or test the rules")
+    rules = sub.add_parser("rules", parents=[common], help=t("cli.help.rules"))
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    show = rules_sub.add_parser("show", help="print the class definition and elements with citations")
-    show.add_argument("--lang", choices=("en", "es"), default="en")
-    rules_sub.add_parser("test", help="run the YAML rule cases and report pass/fail per case")
+    show = rules_sub.add_parser("show", parents=[common], help=t("cli.help.rules_show"))
+    show.add_argument("--lang", **languages)
+    rules_sub.add_parser("test", parents=[common], help=t("cli.help.rules_test"))
     return parser
 
 
@@ -90,6 +101,10 @@ def _check_output(args: argparse.Namespace) -> None:
         raise UsageError("bad_output_suffix", name=args.output.name)
     if not args.output.parent.exists():
         raise UsageError("no_output_folder", folder=str(args.output.parent))
+
+
+def _orders(args: argparse.Namespace) -> dict[str, str] | None:
+    return dict.fromkeys(DATE_FIELDS, args.date_order) if args.date_order else None
 
 
 def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None = None) -> int:
@@ -111,9 +126,8 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     overrides.update(parse_map_options(args.map))
     if overrides:
         mapping = apply_overrides(mapping, overrides)
-    orders = dict.fromkeys(("date_of_birth", "mpp_enrollment_date", "order_date"), args.date_order) if args.date_order else None
     as_of = args.as_of or dt.date.today()
-    result = screen_table(table, ruleset, as_of=as_of, mapping=mapping, date_orders=orders, lang=args.lang)
+    result = screen_table(table, ruleset, as_of=as_of, mapping=mapping, date_orders=_orders(args), lang=args.lang)
     if suffix == ".xlsx":
         batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output)
     else:
@@ -127,6 +141,9 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     missing = missing_fields(mapping, ruleset)
     if missing:
         print(t("cli.missing", lang, fields=", ".join(missing)))
+    for column in result.date_columns:
+        if column.source == "column" and column.decision.ambiguous:
+            print(t("cli.date_order_settled", lang, header=column.header, order=column.order, values=", ".join(column.decision.deciding)))
     issues = len(result.issues)
     if issues:
         print(t("cli.issues", lang, count=issues))
@@ -136,8 +153,8 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
 
 def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
     from .engine import evaluate
-    from .normalize import Normalizer
-    from .report import screening_pdf
+    from .normalize import normalizer_for
+    from .report.pdf import screening_pdf
 
     raw: dict[str, str] = {}
     for fact in args.facts:
@@ -145,7 +162,7 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
         if not sep or name not in FIELDS:
             raise UsageError("bad_fact", fact=fact, fields=", ".join(FIELDS))
         raw[name] = value
-    record = Normalizer(ruleset).to_record(raw)
+    record = normalizer_for(ruleset).to_record(raw, _orders(args))
     det = evaluate(record, ruleset, as_of=args.as_of or dt.date.today())
     lang = args.lang
     print(f"{det.label(lang)} ({det.outcome})")
@@ -155,6 +172,10 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
         print(f"  ? {question.text(lang)}")
     for note in det.notes:
         print(f"  {t('cli.note', lang)}: {note.text(lang)}")
+    if det.recheck_on:
+        print(f"  {t('cli.recheck', lang, date=det.recheck_on.isoformat())}")
+    for document in det.documents:
+        print(f"  {t('cli.bring', lang)}: {document.get(lang)}")
     for issue in det.data_issues:
         print(f"  {t('cli.data_issue', lang)}: {issue.message.text(lang)}")
     print("  " + t("ui.stamp", lang, as_of=det.as_of, version=det.rules_version, hash=det.rules_hash[:12]))
@@ -169,8 +190,8 @@ def _rules_show(args: argparse.Namespace, ruleset: RuleSet) -> int:
     print(f"{rules.case.name}, {rules.case.court}, {rules.case.docket}")
     print(t("cli.rules_version", lang, version=ruleset.version, hash=ruleset.hash))
     print(f"\n{t('report.rules.class_definition', lang)} ({rules.case.citation}):\n  \"{' '.join(rules.class_definition.split())}\"")
-    for letter, element in zip("abc", rules.elements, strict=True):
-        print(f"\n({letter}) {element.id}: \"{element.words}\"")
+    for element in rules.elements:
+        print(f"\n{element.paragraph} {element.id}: \"{element.words}\"")
         print(f"    {t('report.rules.citation', lang)}: {' '.join(element.citation.split())}")
         print(f"    {' '.join(element.explanation.get(lang).split())}")
     steps = [t("ui.rules.combination_rule", lang, status=r.if_any_element_is, outcome=r.outcome) for r in rules.combination.rules]
@@ -190,7 +211,7 @@ def _rules_test(ruleset: RuleSet) -> int:
         for failure in result.failures:
             print(f"        {failure}")
         failed += not result.passed
-    print(f"{len(results) - failed} passed, {failed} failed")
+    print(t("cli.cases", passed=len(results) - failed, failed=failed))
     return 1 if failed else 0
 
 
@@ -213,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "template":
             from .template import template_workbook
 
-            args.output.write_bytes(template_workbook(args.lang))
+            args.output.write_bytes(template_workbook(args.lang, ruleset))
             print(t("cli.wrote", args.lang, path=args.output))
             return 0
         if args.rules_command == "show":
@@ -225,12 +246,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as error:
-        print(f"error: {error.strerror or error} ({error.filename or ''})".replace(" ()", ""), file=sys.stderr)
+        print(f"error: {t('cli.os_error', getattr(args, 'lang', 'en'), problem=error.strerror or error.__class__.__name__, path=error.filename or '')}", file=sys.stderr)
         return 2
     except Exception as error:  # never a traceback for a user; --debug shows it
         if args.debug:
             raise
-        print(f"error: unexpected problem ({error.__class__.__name__}); please report it with --debug output.", file=sys.stderr)
+        print(f"error: {t('cli.unexpected', getattr(args, 'lang', 'en'), kind=error.__class__.__name__)}", file=sys.stderr)
         return 1
     finally:
         if pool is not None:
@@ -239,4 +260,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

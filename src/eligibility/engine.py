@@ -1,31 +1,44 @@
 """``evaluate(record, ruleset, *, as_of) -> Determination``: the class definition applied to one person.
 
-Pure: no I/O, no pandas, no Streamlit. Every date, window and table comes from the rule set;
-this module holds only the shape of each element's test (see ``rules/mpp1_class.yaml``).
+Pure: no I/O, no pandas, no babel, no Streamlit. Every date, window, table and word comes from the
+rule set; this module holds only the shape of each element *kind*'s test. Elements are dispatched
+by kind, in the order the rules list them; no element id is written here.
 
-For speed, the parts of the rules each test reads are compiled once per rule set into a
-:class:`_Plan` (pre-built messages, zones as plain tuples); results are NamedTuples, which are
-several times cheaper to build than dataclasses (see ``benchmarks/bench_engine.py``).
+One engine for every path: ``evaluate`` is, for each element, :func:`evaluate_base` (the kind's
+test) then :func:`apply_exceptions` (facts that only ever turn "met" into "review"), and then the
+determination-level functions :func:`combine`, :func:`questions_for`, :func:`notes_for`,
+:func:`recheck_on` and :func:`documents_for`. The batch calls the very same functions, once per
+distinct combination of the facts each reads.
+
+For speed, the parts of the rules each test reads are compiled once per rule set (pre-built
+messages, zones as plain tuples); results are NamedTuples (see ``benchmarks/bench_engine.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from .model import IntakeRecord
-from .text import CountryName, Message
-from .rules import RuleSet, Text
+from .i18n import CatalogText
+from .model import CaseStatus, IntakeRecord, PartialDate, PlaceSet, readings_of
+from .rules import CaseStatusElement, CurrentLocationElement, EnrollmentWindowElement, RuleSet, Text
+from .text import CountryName, Message, Quoted
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 class ElementSpec(NamedTuple):
     """What every result of one element carries from the rules file (built once per rule set)."""
 
+    id: str
+    paragraph: str
     words: str
     citation: str
     title: Text
     status_labels: dict[str, Text]
     fields: tuple[str, ...]
+    documents: Text
 
 
 class ElementResult(NamedTuple):
@@ -39,11 +52,17 @@ class ElementResult(NamedTuple):
     notes: tuple[Message, ...]
     spec: ElementSpec
     exception: str | None = None
+    recheck_on: dt.date | None = None
+    """The day to screen again, when the result waits for a date (an appeal deadline)."""
 
     @property
     def words(self) -> str:
         """The words of the class definition this element tests."""
         return self.spec.words
+
+    @property
+    def paragraph(self) -> str:
+        return self.spec.paragraph
 
     @property
     def citation(self) -> str:
@@ -58,13 +77,24 @@ class ElementResult(NamedTuple):
         """The status in plain words, in every language."""
         return self.spec.status_labels[self.status]
 
-    def reason(self, lang: str = "en") -> str:
-        """The reason in plain words."""
-        return " ".join(m.text(lang) for m in self.reasons)
+    def reason(self, lang: str = "en", shared: bool = False) -> str:
+        """The reason in plain words; ``shared``: without quoting any cell."""
+        return " ".join(m.text(lang, shared) for m in self.reasons)
+
+    def line(self, lang: str = "en", shared: bool = False) -> str:
+        """The element's part of a reasons column: its letter, its reason, and its notes."""
+        text = f"{self.spec.paragraph} {self.reason(lang, shared)}"
+        for note in self.notes:
+            text += SEPARATOR + note.text(lang, shared)
+        return text
 
     def fact_texts(self) -> list[tuple[str, str]]:
         """The facts this element read, as (field, display string) pairs ("" for unknown)."""
         return [(name, _fact(value)) for name, value in zip(self.spec.fields, self.facts, strict=True)]
+
+
+SEPARATOR = " | "
+"""Between the parts of a reasons, questions or notes cell."""
 
 
 class Determination(NamedTuple):
@@ -79,6 +109,9 @@ class Determination(NamedTuple):
     rules_version: str
     rules_hash: str
     as_of: dt.date
+    recheck_on: dt.date | None = None
+    documents: tuple[Text, ...] = ()
+    """What to bring to the attorney, for each element that needs review."""
 
     def element(self, element_id: str) -> ElementResult:
         """The result for one element, by id."""
@@ -93,44 +126,68 @@ class Determination(NamedTuple):
         """The outcome in plain words ("May be a class member" ...)."""
         return self.outcome_label.get(lang)
 
-    def review_points(self, lang: str = "en") -> list[str]:
+    def review_points(self, lang: str = "en", shared: bool = False) -> list[str]:
         """The reasons of elements that need attorney review."""
-        return [e.reason(lang) for e in self.elements if e.status == "review"]
-
-
-_ONE_DAY = dt.timedelta(days=1)
+        return review_points(self.elements, lang, shared)
 
 
 def _fact(value: object) -> str:
+    if isinstance(value, CaseStatus):
+        return " + ".join(value.codes)
     return "" if value is None or value == "unknown" else str(value)
 
 
-class _Element:
-    """One element's rules, compiled: its spec and its parameterless messages built once."""
+# ------------------------------------------------------------------------------- compiling
 
-    def __init__(self, element: Any, labels: dict[str, Text]) -> None:
+
+class _Element:
+    """One element's rules, compiled: its spec, messages built once, its kind's test."""
+
+    def __init__(self, element: Any, ruleset: RuleSet) -> None:
+        rules = ruleset.rules
         self.id = element.id
-        self.spec = ElementSpec(element.words, " ".join(element.citation.split()), element.title, labels, tuple(element.facts))
+        self.element = element
+        self.spec = ElementSpec(
+            element.id, element.paragraph, element.words, " ".join(element.citation.split()), element.title,
+            dict(rules.statuses), tuple(element.facts), element.review_documents,
+        )
         self.reasons = element.reasons
         self.notes_text = element.notes
         self.reason = {k: Message(v, (), k) for k, v in element.reasons.items()}
         self.question = {k: Message(v, (), k) for k, v in element.questions.items()}
         self.note = {k: Message(v, (), k) for k, v in element.notes.items()}
-        self.exceptions = tuple((x.when.field, frozenset(x.when.in_), x.id) for x in element.exceptions)
+        self.exceptions = element.exceptions
+        self.reads = element.READS
+        self.test = KIND_TESTS[element.kind]
+        quotes = rules.quotes
+        self.read_as = Quoted(quotes.read_as, quotes.read_as_shared)
+        self.unreadable = Quoted(quotes.unreadable, quotes.unreadable_shared)
+        self.labels = {f: CatalogText(f"field.{f}") for f in element.facts}
+        self.kind_data = KIND_COMPILERS[element.kind](element, self)
 
     def message(self, key: str, **params: object) -> Message:
         return Message(self.reasons[key], tuple(params.items()), key)
 
-    def result(self, status: str, reasons: tuple, facts: tuple, record: IntakeRecord, questions: tuple = (), notes: tuple = ()) -> ElementResult:
-        """Build the result, first applying the exceptions: they only ever turn ``met`` into ``review``."""
-        if status == "met":
-            for field, values, exception_id in self.exceptions:
-                value = getattr(record, field)
-                if value in values:
-                    params = {field: CountryName(value)} if field in ("nationality", "current_country") else {}
-                    extra = self.message(exception_id, **params) if params else self.reason[exception_id]
-                    return ElementResult(self.id, "review", (*reasons, extra), facts, questions, notes, self.spec, exception_id)
-        return ElementResult(self.id, status, reasons, facts, questions, notes, self.spec, None)
+    def quotes(self, record: Any, fields: Sequence[str]) -> tuple[Message, ...]:
+        """Quote each free-text cell among ``fields`` and say how it was read."""
+        out = []
+        readings = {r.field: r for r in getattr(record, "readings", ())}
+        for reading in (readings[f] for f in fields if f in readings):  # in the order of ``fields``
+            label = ("field", self.labels[reading.field])
+            if reading.reading is not None:
+                out.append(Message(self.read_as, (label, ("text", reading.text), ("reading", reading.reading)), "quote"))
+            else:
+                out.append(Message(self.unreadable, (label, ("text", reading.text), ("why", reading.why or "")), "quote"))
+        return tuple(out)
+
+    def result(
+        self, status: str, reasons: tuple[Message, ...], record: Any, rested_on: Sequence[str],
+        questions: tuple = (), notes: tuple = (), recheck: dt.date | None = None,
+    ) -> ElementResult:
+        """A result before exceptions, quoting the free-text cells it rests on."""
+        facts = tuple(getattr(record, f) for f in self.spec.fields)
+        quoted = self.quotes(record, rested_on) if getattr(record, "readings", ()) else ()
+        return ElementResult(self.id, status, (*quoted, *reasons), facts, questions, notes, self.spec, None, recheck)
 
 
 class _Plan:
@@ -138,25 +195,8 @@ class _Plan:
 
     def __init__(self, ruleset: RuleSet) -> None:
         rules = ruleset.rules
-        labels = dict(rules.statuses)
-        self.a = _Element(ruleset.enrollment, labels)
-        self.b = _Element(ruleset.location, labels)
-        self.c = _Element(ruleset.case_status, labels)
-        enrollment = ruleset.enrollment
-        self.program_start = enrollment.program_start
-        self.program_start_text = enrollment.program_start.isoformat()
-        self.zones = tuple(
-            (z.from_, z.to or dt.date.max, z.status, z.reason, z.from_.isoformat(), z.to.isoformat() if z.to else "")
-            for z in enrollment.zones
-        )
-        self.united_states = ruleset.location.united_states
-        case_status = ruleset.case_status
-        self.appeal_days = case_status.appeal_period.days
-        self.appeal_delta = dt.timedelta(days=case_status.appeal_period.days)
-        self.status_rows = {
-            code: (row.rule, row.status, self.c.reason.get(row.reason or ""), (self.c.note[row.note],) if row.note else ())
-            for code, row in case_status.status_table.items()
-        }
+        self.elements = tuple(_Element(e, ruleset) for e in rules.elements)
+        self.by_id = {e.id: e for e in self.elements}
         self.combination = tuple((r.if_any_element_is, r.outcome) for r in rules.combination.rules)
         self.otherwise = rules.combination.otherwise
         self.outcomes = dict(rules.outcomes)
@@ -164,152 +204,390 @@ class _Plan:
         self.hash = ruleset.hash
 
 
-def _plan(ruleset: RuleSet) -> _Plan:
+def plan_for(ruleset: RuleSet) -> _Plan:
+    """The rule set compiled for the engine (once per rule set; it holds no client data)."""
     plan = ruleset.compiled.get("plan")
     if plan is None:
         plan = ruleset.compiled["plan"] = _Plan(ruleset)
     return plan
 
 
-# ------------------------------------------------------------------------------------ (a)
+# ------------------------------------------------------------------------- enrollment_window
 
 
-def _subjected_to_mpp1(record: IntakeRecord, plan: _Plan) -> ElementResult:
-    a = plan.a
+class _Zones(NamedTuple):
+    program_start: dt.date
+    program_start_text: str
+    zones: tuple[tuple[dt.date, dt.date, str, str, str, str], ...]
+    contradiction: tuple[str, str, tuple[tuple[dt.date, dt.date, str, str], ...]] | None
+
+
+def _compile_zones(element: EnrollmentWindowElement, compiled: _Element) -> _Zones:
+    zones = tuple(
+        (z.from_, z.to or dt.date.max, z.status, z.reason, z.from_.isoformat(), z.to.isoformat() if z.to else "")
+        for z in element.zones
+    )
+    check = element.not_enrolled_but_date_in
+    contradiction = None
+    if check is not None:
+        inside = tuple((f, t, ft, tt) for f, t, status, _, ft, tt in zones if status == check.zone_status)
+        contradiction = (check.status, check.reason, inside)
+    return _Zones(element.program_start, element.program_start.isoformat(), zones, contradiction)
+
+
+def _zone_of(reading: PartialDate, z: _Zones) -> int | str:
+    """The index of the zone that holds the whole (clipped) reading, "before" or "spans"."""
+    start = reading.start if reading.start > z.program_start else z.program_start
+    if start > reading.end:
+        return "before"
+    for index, (zone_from, zone_to, *_rest) in enumerate(z.zones):
+        if zone_from <= start and reading.end <= zone_to:
+            return index
+    return "spans"
+
+
+def _enrollment_window(e: _Element, record: Any, as_of: dt.date) -> ElementResult:
+    z: _Zones = e.kind_data
     enrolled, when = record.mpp_enrolled, record.mpp_enrollment_date
-    facts = (enrolled, when, record.nationality)
+    rested = ("mpp_enrolled", "mpp_enrollment_date")
     if enrolled == "no":
-        return a.result("not_met", (a.reason["not_enrolled"],), facts, record)
+        if when is not None and z.contradiction is not None:
+            status, reason_id, inside = z.contradiction
+            for reading in readings_of(when):
+                for zone_from, zone_to, from_text, to_text in inside:
+                    if reading.start <= zone_to and reading.end >= zone_from:
+                        reason = e.message(reason_id, date=when, **{"from": from_text, "to": to_text})
+                        return e.result(status, (reason,), record, rested)
+        return e.result("not_met", (e.reason["not_enrolled"],), record, rested)
     if enrolled != "yes":
-        questions = (a.question["ask_enrolled"],) if when is not None else (a.question["ask_enrolled"], a.question["ask_enrollment_date"])
-        return a.result("unknown", (a.reason["enrolled_unknown"],), facts, record, questions)
+        asked = (e.question["ask_enrolled"],) if when is not None else (e.question["ask_enrolled"], e.question["ask_enrollment_date"])
+        return e.result("unknown", (e.reason["enrolled_unknown"],), record, rested, asked)
     if when is None:
-        return a.result("unknown", (a.reason["date_missing"],), facts, record, (a.question["ask_enrollment_date"],))
-    start = when.start if when.start > plan.program_start else plan.program_start
-    end = when.end
-    if start > end:
-        reason = a.message("date_before_program", date=when, program_start=plan.program_start_text)
-        return a.result("review", (reason,), facts, record)
-    for zone_from, zone_to, status, reason_id, from_text, to_text in plan.zones:
-        if zone_from <= start and end <= zone_to:
-            reason = a.message(reason_id, date=when, **{"from": from_text, "to": to_text})
-            return a.result(status, (reason,), facts, record)
-    reason = a.message("date_spans_zones", date=when)
-    return a.result("unknown", (reason,), facts, record, (a.question["ask_precise_enrollment_date"],))
+        return e.result("unknown", (e.reason["date_missing"],), record, rested, (e.question["ask_enrollment_date"],))
+    zones = {_zone_of(reading, z) for reading in readings_of(when)}
+    zone = zones.pop() if len(zones) == 1 else "spans"
+    if zone == "before":
+        reason = e.message("date_before_program", date=when, program_start=z.program_start_text)
+        return e.result("review", (reason,), record, rested)
+    if zone == "spans":
+        reason = e.message("date_spans_zones", date=when)
+        return e.result("unknown", (reason,), record, rested, (e.question["ask_precise_enrollment_date"],))
+    _, _, status, reason_id, from_text, to_text = z.zones[zone]
+    return e.result(status, (e.message(reason_id, date=when, **{"from": from_text, "to": to_text}),), record, rested)
 
 
-# ------------------------------------------------------------------------------------ (b)
+# -------------------------------------------------------------------------- current_location
 
 
-def _outside_us(record: IntakeRecord, plan: _Plan) -> ElementResult:
-    b = plan.b
-    country = record.current_country
-    facts = (country, record.entered_us_since_mpp)
-    if country is None:
-        return b.result("unknown", (b.reason["location_unknown"],), facts, record, (b.question["ask_current_country"],))
-    if country == plan.united_states:
-        return b.result("not_met", (b.reason["in_united_states"],), facts, record)
-    return b.result("met", (b.message("outside_united_states", country=CountryName(country)),), facts, record)
+def _compile_location(element: CurrentLocationElement, compiled: _Element) -> str:
+    return element.united_states
 
 
-# ------------------------------------------------------------------------------------ (c)
+def _current_location(e: _Element, record: Any, as_of: dt.date) -> ElementResult:
+    united_states: str = e.kind_data
+    place = record.current_country
+    rested = ("current_country",)
+    if place is None:
+        return e.result("unknown", (e.reason["location_unknown"],), record, rested, (e.question["ask_current_country"],))
+    if isinstance(place, PlaceSet):
+        if place.may_be(united_states):
+            return e.result("unknown", (e.reason["location_unreadable"],), record, rested, (e.question["ask_current_country"],))
+        return e.result("met", (e.reason["outside_no_country"],), record, rested)
+    if place == united_states:
+        return e.result("not_met", (e.reason["in_united_states"],), record, rested)
+    return e.result("met", (e.message("outside_united_states", country=CountryName(place)),), record, rested)
 
 
-def _case_inactive(record: IntakeRecord, plan: _Plan, as_of: dt.date) -> ElementResult:
-    c = plan.c
-    code = record.case_status
-    facts = (code, record.order_date, record.appeal_filed, record.other_case_pending)
-    row = plan.status_rows.get(code) if code else None
-    if row is None:
-        return c.result("unknown", (c.reason["status_unknown"],), facts, record, (c.question["ask_case_status"],))
-    rule, status, reason, notes = row
-    if rule == "appeal_period":
-        return _appeal_period(record, plan, as_of, facts)
-    return c.result(status, (reason,), facts, record, (), notes)
+# ------------------------------------------------------------------------------- case_status
 
 
-def _appeal_period(record: IntakeRecord, plan: _Plan, as_of: dt.date, facts: tuple) -> ElementResult:
-    """A removal order whose finality is not recorded: decide by appeal and the appeal period.
+class _Table(NamedTuple):
+    rows: dict[str, tuple]
+    labels: dict[str, Text]
+    days: int
+    rolls: frozenset[int]
+    holidays: Any
+    """The federal legal holidays (a ``holidays`` calendar filled for every year once), or None."""
+    notes: dict[str, Text]
 
-    The order date is an interval; it can only have happened by the as-of date, so its end is
-    clipped to it. It counts only when all of it falls on one side of the appeal period.
-    """
-    c = plan.c
-    appeal, order = record.appeal_filed, record.order_date
-    if appeal == "yes":
-        return c.result("not_met", (c.reason["appeal_filed"],), facts, record)
-    timing = None
-    if order is not None:
-        end = order.end if order.end < as_of else as_of
-        if order.start > as_of:
-            timing = "future"
-        elif (as_of - end).days > plan.appeal_days:
-            timing = "final"
-        elif (as_of - order.start).days <= plan.appeal_days:
-            timing = "recent"
+
+def _compile_table(element: CaseStatusElement, e: _Element) -> _Table:
+    rows = {}
+    for code, row in element.status_table.items():
+        notes = (e.note[row.note],) if row.note else ()
+        appeal = None
+        if row.if_appeal_filed:
+            appeal = (row.if_appeal_filed.status, e.reason[row.if_appeal_filed.reason], tuple(e.question[q] for q in row.if_appeal_filed.questions))
+        rows[code] = (row.rule, row.status, e.reason.get(row.reason or ""), notes, appeal)
+    period = element.appeal_period
+    rolls = frozenset({"saturday": 5, "sunday": 6}[d] for d in period.rolls_past if d != "federal_holiday")
+    calendar = None
+    if "federal_holiday" in period.rolls_past and period.holidays is not None:
+        import holidays
+
+        # Filled for every year up front, so nothing about the dates screened is kept in it.
+        calendar = holidays.country_holidays(
+            period.holidays.country, categories=tuple(period.holidays.categories), years=HOLIDAY_YEARS, expand=False
+        )
+    return _Table(rows, element.status_labels, period.days, rolls, calendar, element.notes)
+
+
+HOLIDAY_YEARS = range(1990, 2101)
+
+
+class _Deadline(NamedTuple):
+    day: dt.date
+    moved_from: dt.date | None
+    why: Message | None
+
+
+def appeal_deadline(order: dt.date, table: _Table) -> _Deadline:
+    """The last day to appeal an order: ``days`` calendar days later, moved to the next business
+    day past weekends and federal legal holidays (read from the pinned ``holidays`` package)."""
+    day = first = order + dt.timedelta(days=table.days)
+    why = None
+    while True:
+        name = table.holidays.get(day) if table.holidays is not None else None
+        if day.weekday() in table.rolls:
+            reason = Message(table.notes["day_saturday" if day.weekday() == 5 else "day_sunday"], (), "day")
+        elif name is not None:
+            reason = Message(table.notes["day_holiday"], (("holiday", name),), "day")
         else:
-            timing = "spans"
-    if appeal == "no" and (timing == "final" or timing == "recent"):
-        deadline = end + plan.appeal_delta
-        params = {"order_date": order, "days": plan.appeal_days, "appeal_deadline": deadline}
+            break
+        why = why or reason
+        day += _ONE_DAY
+    return _Deadline(day, first if day != first else None, why)
+
+
+def _case_status(e: _Element, record: Any, as_of: dt.date) -> ElementResult:
+    table: _Table = e.kind_data
+    status = record.case_status
+    if status is None:
+        return e.result("unknown", (e.reason["status_unknown"],), record, ("case_status",), (e.question["ask_case_status"],))
+    if not status.codes:
+        return e.result("unknown", (e.reason["status_unreadable"],), record, ("case_status",), (e.question["ask_case_status"],))
+    if len(status.codes) > 1:
+        labels = _Joined(tuple(table.labels[c] for c in status.codes))
+        return e.result("review", (e.message("status_several", statuses=labels),), record, ("case_status",))
+    rule, row_status, reason, notes, if_appeal = table.rows[status.codes[0]]
+    appeal = record.appeal_filed
+    rested: tuple[str, ...] = ("case_status", "appeal_filed")
+    if appeal == "unknown" and status.appeal is not None:
+        appeal, rested = status.appeal, ("case_status",)  # "removal order, no appeal": the status cell answers it
+    if if_appeal is not None and appeal == "yes":
+        appeal_status, appeal_reason, questions = if_appeal
+        return e.result(appeal_status, (appeal_reason,), record, rested, questions if appeal_status == "unknown" else ())
+    if rule == "appeal_period":
+        return _appeal_period(e, record, as_of, appeal, rested)
+    return e.result(row_status, (reason,), record, ("case_status",), (), notes)
+
+
+class _Joined(NamedTuple):
+    """Texts listed in a language ("Removal order in absentia; Case reopened")."""
+
+    texts: tuple[Text, ...]
+
+    def get(self, lang: str) -> str:
+        return "; ".join(t.get(lang) for t in self.texts)
+
+
+def _appeal_period(e: _Element, record: Any, as_of: dt.date, appeal: str, rested: tuple[str, ...]) -> ElementResult:
+    """A removal order whose finality is not recorded: decide by the appeal answer and the deadline.
+
+    Each reading of the order date is an interval that can only have happened by the as-of date
+    (its end is clipped to it); it counts only when all of it falls on one side of the deadline,
+    and when every reading falls on the same side.
+    """
+    table: _Table = e.kind_data
+    order = record.order_date
+    rested = (*rested, "order_date")
+    timing, deadline = None, None
+    if order is not None:
+        timings = set()
+        for reading in readings_of(order):
+            if reading.start > as_of:
+                timings.add("future")
+                continue
+            end = reading.end if reading.end < as_of else as_of
+            latest = appeal_deadline(end, table)
+            if as_of > latest.day:
+                timings.add("final")
+            elif as_of <= appeal_deadline(reading.start, table).day:
+                timings.add("recent")
+            else:
+                timings.add("spans")
+            if deadline is None or latest.day > deadline.day:
+                deadline = latest
+        timing = timings.pop() if len(timings) == 1 else "spans"
+    if appeal == "no" and timing in ("final", "recent") and deadline is not None:
+        moved = ""
+        if deadline.moved_from is not None:
+            moved = Message(table.notes["deadline_moved"], (("day_30", deadline.moved_from), ("why", deadline.why)), "deadline_moved")
+        params = {"order_date": order, "days": table.days, "appeal_deadline": deadline.day, "moved": moved}
         if timing == "final":
-            return c.result("met", (c.message("order_final_by_time", **params),), facts, record)
-        recheck = deadline + _ONE_DAY
-        note = Message(c.notes_text["recheck_after_appeal_period"], (("appeal_deadline", deadline), ("recheck_date", recheck)), "recheck_after_appeal_period")
-        return c.result("review", (c.message("order_not_final_yet", **params),), facts, record, (), (note,))
+            return e.result("met", (e.message("order_final_by_time", **params),), record, rested)
+        recheck = deadline.day + _ONE_DAY
+        note = Message(table.notes["recheck_after_appeal_period"], (("appeal_deadline", deadline.day), ("recheck_date", recheck)), "recheck_after_appeal_period")
+        return e.result("review", (e.message("order_not_final_yet", **params),), record, rested, (), (note,), recheck)
     if timing == "future":
-        reason = c.message("order_date_after_as_of", order_date=order)
+        reason = e.message("order_date_after_as_of", order_date=order)
     else:
-        reason = c.reason["order_finality_unknown"]
-    questions: tuple[Message, ...] = () if appeal == "no" else (c.question["ask_appeal_filed"],)
+        reason = e.reason["order_finality_unknown"]
+    questions: tuple[Message, ...] = () if appeal == "no" else (e.question["ask_appeal_filed"],)
     if order is None or timing == "future":
-        questions += (c.question["ask_order_date"],)
+        questions += (e.question["ask_order_date"],)
     elif timing == "spans":
-        questions += (c.question["ask_precise_order_date"],)
-    return c.result("unknown", (reason,), facts, record, questions)
+        questions += (e.question["ask_precise_order_date"],)
+    return e.result("unknown", (reason,), record, rested, questions)
+
+
+KIND_TESTS: dict[str, Callable[[_Element, Any, dt.date], ElementResult]] = {
+    "enrollment_window": _enrollment_window,
+    "current_location": _current_location,
+    "case_status": _case_status,
+}
+"""Each element kind's test; every kind the rules schema declares has one (tested)."""
+KIND_COMPILERS: dict[str, Callable[[Any, _Element], Any]] = {
+    "enrollment_window": _compile_zones,
+    "current_location": _compile_location,
+    "case_status": _compile_table,
+}
+
+
+# ---------------------------------------------------------------------------------- exceptions
+
+
+def _exception_applies(x: Any, record: Any) -> str | None:
+    """``"yes"`` when the exception applies, ``"unsure"`` when a written cell may make it apply,
+    None when it does not."""
+    when = x.when
+    value = getattr(record, when.field)
+    if when.before is not None:
+        other = getattr(record, when.before)
+        if value is None or other is None:
+            return None
+        latest = max(r.end for r in readings_of(value))
+        earliest = min(r.start for r in readings_of(other))
+        return "yes" if latest < earliest else None
+    values = when.in_
+    if isinstance(value, PlaceSet):
+        if value.only_within(frozenset(values)):
+            return "yes"
+        return "unsure" if any(value.may_be(v) for v in values) else None
+    if value in values:
+        return "yes"
+    if value == "unknown":
+        reading = next((r for r in getattr(record, "readings", ()) if r.field == when.field), None)
+        if reading is not None and reading.reading is None:
+            return "unsure"  # written, but not readable: never treated as blank
+    return None
+
+
+def apply_exceptions(element_id: str, result: ElementResult, record: Any, ruleset: RuleSet) -> ElementResult:
+    """Apply an element's exceptions to its result: they only ever turn ``met`` into ``review``."""
+    e = plan_for(ruleset).by_id[element_id]
+    return _apply(e, result, record)
+
+
+def _apply(e: _Element, result: ElementResult, record: Any) -> ElementResult:
+    if result.status != "met" or not e.exceptions:
+        return result
+    extra: list[Message] = []
+    first = None
+    for x in e.exceptions:
+        applies = _exception_applies(x, record)
+        if applies is None:
+            continue
+        fields = x.when.fields
+        if applies == "yes":
+            params = {f: _display(f, getattr(record, f)) for f in fields}
+            extra.append(e.message(x.id, **params))
+        else:
+            extra.append(e.reason[x.unreadable_reason] if x.unreadable_reason else e.reason[x.id])
+        extra.extend(q for q in e.quotes(record, fields) if q not in result.reasons and q not in extra)
+        first = first or x.id
+    if not extra:
+        return result
+    return result._replace(status="review", reasons=(*result.reasons, *extra), exception=first)
+
+
+def _display(field: str, value: Any) -> Any:
+    return CountryName(value) if isinstance(value, str) and field in ("nationality", "current_country") else value
 
 
 # --------------------------------------------------------------------------------- combining
 
 
-def combine(statuses: list[str], ruleset: RuleSet) -> str:
+def combine(statuses: Sequence[str], ruleset: RuleSet) -> str:
     """Apply the combination policy of the rules file to the element statuses."""
-    plan = _plan(ruleset)
-    for status, outcome in plan.combination:
-        if status in statuses:
-            return outcome
-    return plan.otherwise
+    plan = plan_for(ruleset)
+    return next((outcome for status, outcome in plan.combination if status in statuses), plan.otherwise)
 
 
-def questions_for(elements: tuple[ElementResult, ...], outcome: str) -> tuple[Message, ...]:
+def questions_for(elements: Sequence[ElementResult], outcome: str) -> tuple[Message, ...]:
     """The questions that would settle every unknown element (none once the person is excluded)."""
     if outcome != "needs_info":  # only needs_info has unknown elements that could change the outcome
         return ()
     return tuple(q for e in elements if e.status == "unknown" for q in e.questions)
 
 
-def conditional_facts(ruleset: RuleSet) -> dict[str, tuple[str, set[Any], set[str]]]:
-    """Facts an element reads only for some values of another fact.
-
-    ``{"case_inactive": ("case_status", {"removal_order"}, {"order_date", "appeal_filed"})}``:
-    element (c) reads the order date and the appeal answer only for statuses whose row applies
-    the appeal-period rule. The batch uses this to group rows that must give the same result.
-    """
-    table = ruleset.case_status.status_table
-    with_rule = {code for code, row in table.items() if row.rule == "appeal_period"}
-    return {"case_inactive": ("case_status", with_rule, {"order_date", "appeal_filed"})}
+def notes_for(elements: Sequence[ElementResult]) -> tuple[Message, ...]:
+    """Every element's notes, in element order."""
+    return tuple(n for e in elements for n in e.notes)
 
 
-def evaluate_element(element_id: str, record: IntakeRecord, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
-    """Evaluate one element; ``evaluate`` is the three of these plus the combination policy."""
-    plan = _plan(ruleset)
-    if element_id == "subjected_to_mpp1":
-        return _subjected_to_mpp1(record, plan)
-    if element_id == "outside_us":
-        return _outside_us(record, plan)
-    if element_id == "case_inactive":
-        return _case_inactive(record, plan, as_of)
-    raise KeyError(element_id)
+def review_points(elements: Sequence[ElementResult], lang: str = "en", shared: bool = False) -> list[str]:
+    """The reasons of the elements that need attorney review, each with its paragraph letter."""
+    return [f"{e.spec.paragraph} {e.reason(lang, shared)}" for e in elements if e.status == "review"]
+
+
+def recheck_on(elements: Sequence[ElementResult], outcome: str) -> dt.date | None:
+    """The earliest day any element waits for (the day after an appeal deadline), unless the
+    person is excluded whatever that day brings."""
+    if outcome == "not_member":
+        return None
+    days = [e.recheck_on for e in elements if e.recheck_on is not None]
+    return min(days) if days else None
+
+
+def documents_for(elements: Sequence[ElementResult], outcome: str) -> tuple[Text, ...]:
+    """What to bring to the attorney, when the outcome is attorney review: the documents of each
+    element that needs review."""
+    if outcome != "needs_review":
+        return ()
+    return tuple(e.spec.documents for e in elements if e.status == "review")
+
+
+def evaluate_base(element_id: str, record: Any, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
+    """One element's kind test, before its exceptions."""
+    e = plan_for(ruleset).by_id[element_id]
+    return e.test(e, record, as_of)
+
+
+def evaluate_element(element_id: str, record: Any, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
+    """One element: its kind's test, then its exceptions."""
+    e = plan_for(ruleset).by_id[element_id]
+    return _apply(e, e.test(e, record, as_of), record)
+
+
+def determine(elements: tuple[ElementResult, ...], ruleset: RuleSet, as_of: dt.date, data_issues: tuple = ()) -> Determination:
+    """The determination from the element results: the combination policy and what follows from it."""
+    plan = plan_for(ruleset)
+    statuses = [e.status for e in elements]
+    outcome = next((outcome for status, outcome in plan.combination if status in statuses), plan.otherwise)
+    return Determination(
+        outcome,
+        plan.outcomes[outcome],
+        elements,
+        questions_for(elements, outcome),
+        notes_for(elements),
+        data_issues,
+        plan.version,
+        plan.hash,
+        as_of,
+        recheck_on(elements, outcome),
+        documents_for(elements, outcome),
+    )
 
 
 def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Determination:
@@ -322,23 +600,6 @@ def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Deter
     >>> evaluate(person, rules, as_of=dt.date(2026, 11, 27)).outcome
     'likely_member'
     """
-    plan = ruleset.compiled.get("plan") or _plan(ruleset)
-    a = _subjected_to_mpp1(record, plan)
-    b = _outside_us(record, plan)
-    c = _case_inactive(record, plan, as_of)
-    statuses = (a.status, b.status, c.status)
-    outcome = next((outcome for status, outcome in plan.combination if status in statuses), plan.otherwise)
-    elements = (a, b, c)
-    questions = questions_for(elements, outcome) if outcome == "needs_info" else ()
-    return Determination(
-        outcome,
-        plan.outcomes[outcome],
-        elements,
-        questions,
-        a.notes + b.notes + c.notes,
-        record.data_issues,
-        plan.version,
-        plan.hash,
-        as_of,
-    )
-
+    plan = ruleset.compiled.get("plan") or plan_for(ruleset)
+    elements = tuple(_apply(e, e.test(e, record, as_of), record) for e in plan.elements)
+    return determine(elements, ruleset, as_of, record.data_issues)

@@ -6,11 +6,15 @@ from __future__ import annotations
 FIELDS: tuple[str, ...] = (
     "client_id",
     "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
     "a_number",
     "date_of_birth",
     "nationality",
     "mpp_enrolled",
     "mpp_enrollment_date",
+    "arrived_unaccompanied",
     "current_country",
     "entered_us_since_mpp",
     "case_status",
@@ -19,11 +23,14 @@ FIELDS: tuple[str, ...] = (
     "other_case_pending",
     "notes",
 )
-"""The canonical intake fields, in the order of an intake interview."""
+"""The canonical intake fields, in the order of an intake interview. ``first_name``,
+``middle_name`` and ``last_name`` hold a name split over several columns (case-management exports)."""
 
-YES_NO_FIELDS = ("mpp_enrolled", "entered_us_since_mpp", "appeal_filed", "other_case_pending")
+YES_NO_FIELDS = ("mpp_enrolled", "arrived_unaccompanied", "entered_us_since_mpp", "appeal_filed", "other_case_pending")
 DATE_FIELDS = ("date_of_birth", "mpp_enrollment_date", "order_date")
 COUNTRY_FIELDS = ("nationality", "current_country")
-TEXT_FIELDS = ("client_id", "full_name", "notes")
-IDENTIFYING_FIELDS = ("full_name", "a_number", "date_of_birth", "notes")
-"""Fields left out of a report meant for sharing (free-text notes can name people too)."""
+NAME_FIELDS = ("full_name", "first_name", "middle_name", "last_name")
+TEXT_FIELDS = ("client_id", *NAME_FIELDS, "notes")
+IDENTIFYING_FIELDS = (*NAME_FIELDS, "a_number", "date_of_birth", "notes")
+"""Fields that identify a person (free-text notes can name people too). A report for sharing is
+built from an allow-list and carries none of these, nor any other column of the upload."""

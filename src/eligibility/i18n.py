@@ -24,7 +24,7 @@ def catalog(lang: str) -> dict[str, str]:
     """Return the message catalogue for ``lang`` (``en`` or ``es``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
-    data = yaml.safe_load((LOCALES_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    data = yaml.load((LOCALES_DIR / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return {str(k): str(v) for k, v in data.items()}
 
 

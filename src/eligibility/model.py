@@ -1,7 +1,10 @@
-"""The intake record and the small value types the engine reads.
+"""The intake record and the small value types the engine reads. Pure: no I/O, no rules loaded.
 
-Dates may be partial (a year, a month or a day) and are closed intervals. Yes/no answers are
-three-valued: ``"yes"``, ``"no"`` or ``"unknown"``; a blank is ``"unknown"``, never ``"no"``.
+Dates may be partial (a year, a month or a day) and are closed intervals; a day/month date that
+nothing settles is both of its readings (:class:`DateReadings`). Yes/no answers are three-valued:
+``"yes"``, ``"no"`` or ``"unknown"``; a blank is ``"unknown"``, never ``"no"``. A cell that was
+written but could not be read with certainty keeps its text in a :class:`Reading`, so every reason
+that rests on it can quote it.
 """
 
 from __future__ import annotations
@@ -9,16 +12,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .text import Message
+from .fields import FIELDS, YES_NO_FIELDS
+from .text import Localized, Message
 
 YesNo = Literal["yes", "no", "unknown"]
 Precision = Literal["day", "month", "year"]
-
-from .fields import COUNTRY_FIELDS, DATE_FIELDS, FIELDS, IDENTIFYING_FIELDS, TEXT_FIELDS, YES_NO_FIELDS  # noqa: F401 (their home before fields.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,66 +85,131 @@ class DataIssue:
         return DataIssue(self.code, self.field, self.value, self.message, row, column, self.severity)
 
 
+class DateReadings(NamedTuple):
+    """A day/month date its column does not settle ("03/04/2020"): both readings, in order.
+
+    >>> str(DateReadings(PartialDate.day(dt.date(2020, 3, 4)), PartialDate.day(dt.date(2020, 4, 3))))
+    '2020-03-04 or 2020-04-03'
+    """
+
+    first: PartialDate
+    second: PartialDate
+
+    def __str__(self) -> str:
+        return f"{self.first} or {self.second}"
+
+    def get(self, lang: str) -> str:
+        return f"{self.first} {'o' if lang == 'es' else 'or'} {self.second}"
+
+
+DateValue = PartialDate | DateReadings
+
+
+def readings_of(value: DateValue) -> tuple[PartialDate, ...]:
+    """The readings of a date value: one for a plain date, two for a day/month date."""
+    return (value.first, value.second) if isinstance(value, DateReadings) else (value,)
+
+
+class PlaceSet(NamedTuple):
+    """The countries a place cell may name, when it does not name exactly one.
+
+    ``complement`` means "every country except ``codes``": "fuera de EE.UU." is
+    ``PlaceSet({"US"}, complement=True)``; an unreadable cell is ``PlaceSet(frozenset(), True)``
+    (it may be anywhere); "Nogales" is ``PlaceSet({"US", "MX"})``.
+    """
+
+    codes: frozenset[str]
+    complement: bool = False
+
+    def may_be(self, code: str) -> bool:
+        """Whether the place may be the country ``code``."""
+        return (code not in self.codes) if self.complement else (code in self.codes)
+
+    def only_within(self, codes: frozenset[str]) -> bool:
+        """Whether every country the place may be is one of ``codes``."""
+        return not self.complement and self.codes <= codes
+
+
+Place = str | PlaceSet
+"""An ISO 3166 alpha-2 code (exactly one country) or a :class:`PlaceSet`."""
+
+
+class CaseStatus(NamedTuple):
+    """A case-status cell, read: the status-table codes it names (one, or several for a cell
+    that records several events; none when it could not be read) and any answer it gives about an
+    appeal ("removal order, no appeal")."""
+
+    codes: tuple[str, ...]
+    appeal: str | None = None
+
+
+class Reading(NamedTuple):
+    """How a free-text cell was read, so a reason can quote it ("“Terminado” read as: ...").
+
+    ``reading`` names what it was read as; ``None`` with a ``why`` when it could not be read with
+    certainty. ``text`` is the cell as written (long cells are cut, with an ellipsis).
+    """
+
+    field: str
+    text: str
+    reading: Localized | None
+    why: Localized | None = None
+
+
 class IntakeRecord(BaseModel):
-    """One person's facts, in canonical form. Build it from raw cells with ``normalize.to_record``."""
+    """One person's facts, in canonical form (build it from raw cells with ``Normalizer.to_record``).
+
+    Canonical values only: a yes/no is ``"yes"``/``"no"``/``"unknown"``, a country an ISO code, a
+    date a :class:`PartialDate`, a case status a status-table code (or a :class:`CaseStatus`).
+    """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, extra="forbid")
 
     client_id: str | None = None
     full_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
     a_number: str | None = None
-    date_of_birth: PartialDate | None = None
-    nationality: str | None = None
+    date_of_birth: PartialDate | DateReadings | None = None
+    nationality: str | PlaceSet | None = None
     mpp_enrolled: YesNo = "unknown"
-    mpp_enrollment_date: PartialDate | None = None
-    current_country: str | None = None
+    mpp_enrollment_date: PartialDate | DateReadings | None = None
+    arrived_unaccompanied: YesNo = "unknown"
+    current_country: str | PlaceSet | None = None
     entered_us_since_mpp: YesNo = "unknown"
-    case_status: str | None = None
-    order_date: PartialDate | None = None
+    case_status: CaseStatus | None = None
+    order_date: PartialDate | DateReadings | None = None
     appeal_filed: YesNo = "unknown"
     other_case_pending: YesNo = "unknown"
     notes: str | None = None
+    readings: tuple[Any, ...] = ()
+    """How the free-text cells among these facts were read (``Reading`` values, quoted by the reasons)."""
     data_issues: tuple[Any, ...] = ()
     """``DataIssue`` values found while reading this record."""
 
     @model_validator(mode="before")
     @classmethod
-    def _normalize(cls, data: Any) -> Any:
-        """Read raw values as the batch does ("United States" -> "US", "julio 2019" -> 2019-07).
+    def _status_code(cls, data: Any) -> Any:
+        """A case status given as a status-table code is that one status (pure: nothing is read)."""
+        if isinstance(data, dict) and isinstance(data.get("case_status"), str):
+            data = {**data, "case_status": CaseStatus((data["case_status"],))}
+        return data
 
-        Canonical values pass through unchanged. A value that cannot be read becomes unknown and
-        a data issue, never an exception; an invalid A-number never changes the determination.
-        Uses the bundled vocabulary; for another rule set use ``Normalizer(rules).to_record``.
-        """
-        if not isinstance(data, dict):
-            return data
-        from .normalize import default_normalizer
-
-        normalizer = default_normalizer()
-        out: dict[str, Any] = {}
-        issues = list(data.get("data_issues", ()))
-        for name, value in data.items():
-            if name == "data_issues" or name not in FIELDS:
-                if name != "data_issues":
-                    out[name] = value  # pydantic reports the unknown field
-                continue
-            if isinstance(value, dict) and set(value) == {"start", "end", "precision"}:
-                value = PartialDate(**value)
-            if isinstance(value, PartialDate):
-                out[name] = value
-                continue
-            parsed, issue = normalizer.parse(name, value)
-            if issue is not None:
-                issues.append(issue)
-            if parsed is not None:
-                out[name] = parsed
-        out["data_issues"] = tuple(issues)
-        return out
+    def reading(self, field: str) -> Reading | None:
+        """How the cell of ``field`` was read, when it was free text."""
+        return next((r for r in self.readings if r.field == field), None)
 
     def facts(self) -> dict[str, str]:
         """The canonical facts as display strings ("" for unknown)."""
         out: dict[str, str] = {}
         for name in FIELDS:
             value = getattr(self, name)
+            if isinstance(value, CaseStatus):
+                value = " + ".join(value.codes) or None
             out[name] = "" if value is None or value == "unknown" else str(value)
         return out
+
+
+__all__ = ["FIELDS", "YES_NO_FIELDS", "CaseStatus", "DataIssue", "DateReadings", "IntakeRecord", "PartialDate",
+           "PlaceSet", "Reading"]

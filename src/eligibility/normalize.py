@@ -1,115 +1,133 @@
-"""Raw cell values -> canonical values: yes/no, dates, countries, case statuses, A-numbers.
+"""Raw cells -> canonical facts: yes/no answers, dates, places, case statuses, A-numbers.
 
-Every parser returns ``(value, issue)``: a value that cannot be read becomes ``None`` (unknown)
-plus a :class:`DataIssue` with a stable code; nothing here raises on bad data.
+Never guess (contract version 2). Every reader returns a :class:`Read`: the canonical value (or
+unknown), a :class:`~eligibility.model.Reading` that keeps the text of a free-text cell so the
+reasons can quote it, and a :class:`~eligibility.model.DataIssue` for a cell that could not be
+read. A written cell is never treated as blank; nothing here raises on bad data. The words come
+from ``rules/vocabulary.yaml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
-from babel import Locale
-from babel.dates import get_month_names
-
 from .cells import cell_text, is_blank
-from .i18n import msg
-from .model import (
-    COUNTRY_FIELDS,
-    DATE_FIELDS,
-    TEXT_FIELDS,
-    YES_NO_FIELDS,
-    DataIssue,
-    IntakeRecord,
-    PartialDate,
-    YesNo,
-)
-from .rules import RuleSet, Vocabulary
-from .text import CountryName, country_name  # noqa: F401 (country_name: used by the pages)
+from .fields import COUNTRY_FIELDS, DATE_FIELDS, TEXT_FIELDS, YES_NO_FIELDS
+from .i18n import CatalogText, msg
+from .model import CaseStatus, DataIssue, DateReadings, IntakeRecord, PartialDate, PlaceSet, Reading
+from .phrases import Phrases, fold, words
+from .rules import RuleSet, Text, Vocabulary
+from .text import CountryName, country_name
 
 DateOrder = Literal["mdy", "dmy"]
-Parsed = tuple[Any, DataIssue | None]
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_YEAR, MAX_YEAR = 1900, 2100
 SERIAL_MIN, SERIAL_MAX = 366, 73051  # 1901-01-01 .. 2099-12-31 as Excel serial numbers
+QUOTE_CHARS = 160
+"""A quoted cell is cut to this many characters (with an ellipsis): enough to check it by eye."""
 
 
-def fold(value: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces.
+class Read(NamedTuple):
+    """One cell, read: its canonical value (None or "unknown" when not known), how a free-text
+    cell was read (quoted by the reasons), and the data issue it raised, if any."""
 
-    >>> fold("  Orden de Deportación, EN AUSENCIA. ")
-    'orden de deportacion en ausencia'
+    value: Any
+    reading: Reading | None = None
+    issue: DataIssue | None = None
+
+
+def quote(text: str) -> str:
+    """A cell as it is quoted: one line, at most ``QUOTE_CHARS`` characters.
+
+    >>> quote("x" * 200)[-3:], len(quote("x" * 200))
+    ('xx…', 160)
     """
-    if value.isascii():
-        return " ".join(_NOT_WORD.sub(" ", value.lower()).split())
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    no_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", no_marks).split())
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
-_NOT_WORD = re.compile(r"[^0-9a-z?✓✔]+")
-
-
-def _issue(code: str, field: str | None, value: Any, **params: Any) -> DataIssue:
+def _issue(code: str, field: str | None, value: Any, *, severity: Literal["error", "warning"] = "error", **params: Any) -> DataIssue:
     text = cell_text(value)
-    return DataIssue(code, field, text, msg(f"issue.{code}", value=text[:80], **params))
+    return DataIssue(code, field, text, msg(f"issue.{code}", value=quote(text)[:80], **params), severity=severity)
 
 
-# ------------------------------------------------------------------------------------- yes/no
+def _unreadable(field: str, text: str, why: Text, code: str, value: Any = None) -> Read:
+    return Read(value, Reading(field, quote(text), None, why), _issue(code, field, text))
 
 
-_YES_NO_TABLES: dict[int, dict[str, YesNo]] = {}
+# ------------------------------------------------------------------------------------ yes/no
 
 
-def _yes_no_table(vocabulary: Vocabulary) -> dict[str, YesNo]:
-    cached = _YES_NO_TABLES.get(id(vocabulary))
-    if cached is not None:
-        return cached
-    table: dict[str, YesNo] = {}
-    for answer, words in vocabulary.yes_no.items():
-        for word in words:
-            table[word.casefold().strip()] = answer
-            table[fold(word)] = answer
-    _YES_NO_TABLES[id(vocabulary)] = table
-    return table
+_FIRST_PART = re.compile(r"\s*[,;:(\[/–—-]\s*|\s+-\s+")
 
 
-def parse_yes_no(value: Any, vocabulary: Vocabulary, field: str | None = None) -> tuple[YesNo, DataIssue | None]:
-    """Read yes/no/unknown in English or Spanish; blank -> ``"unknown"``.
+class AnswerReader:
+    """Yes/no answers in English and Spanish: a clear answer, or a clear answer at the start."""
 
-    >>> from eligibility.rules import load_rules
-    >>> parse_yes_no("Sí", load_rules().vocabulary)
-    ('yes', None)
-    """
-    if is_blank(value):
-        return "unknown", None
-    if isinstance(value, bool):
-        return ("yes" if value else "no"), None
-    table = _yes_no_table(vocabulary)
-    text = cell_text(value).strip()
-    answer = table.get(text.casefold()) or table.get(fold(text))
-    if answer is None:
-        return "unknown", _issue("unreadable_yes_no", field, value)
-    return answer, None
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.exact: dict[str, str] = {}
+        self.starts = Phrases()
+        for answer, entries in vocabulary.answers.items():
+            for entry in entries:
+                self.exact[entry.casefold().strip()] = answer
+                self.exact[fold(entry)] = answer
+                # A cell starting with one letter or digit ("t", "1", "x") is not a clear answer
+                # at its start; only "y" and "n" and whole words are.
+                if len(fold(entry).replace(" ", "")) > 1 or fold(entry) in ("y", "n"):
+                    self.starts.add(entry, answer)
+        self.hedges = Phrases()
+        self.hedges.add_all(vocabulary.hedges, "hedge")
+        self.why = vocabulary.why["no_clear_answer"]
+
+    def read(self, value: Any, field: str) -> Read:
+        """``"yes"``, ``"no"`` or ``"unknown"``; a written cell that is none of them stays unknown, quoted.
+
+        >>> from eligibility.rules import load_rules
+        >>> AnswerReader(load_rules().vocabulary).read("sí, parole 2021", "entered_us_since_mpp").value
+        'yes'
+        """
+        if is_blank(value):
+            return Read("unknown")
+        if isinstance(value, bool):
+            return Read("yes" if value else "no")
+        text = cell_text(value).strip()
+        folded = fold(text)
+        answer = self.exact.get(text.casefold()) or self.exact.get(folded)
+        if answer is not None:
+            return Read(answer)
+        tokens = folded.split()
+        hedged, _ = self.hedges.scan(tokens)
+        if not hedged:
+            # The first part of the cell, up to a comma, dash or bracket, as a whole answer ("no, se
+            # quedó": "no"), else the longest answer phrase its first words make ("no sé si entró").
+            head = _FIRST_PART.split(text, maxsplit=1)[0].strip()
+            answer = self.exact.get(head.casefold()) or self.exact.get(fold(head)) if head else None
+            if answer is None:
+                found, _ = self.starts.scan(tokens)
+                answer = found[0].meanings[0] if found and found[0].start == 0 else None
+            if answer is not None:
+                return Read(answer, Reading(field, quote(text), CatalogText(f"answer.{answer}")))
+        return _unreadable(field, text, self.why, "unreadable_yes_no", "unknown")
 
 
 # ------------------------------------------------------------------------------------ A-number
 
-_A_NUMBER_STRIP = re.compile(r"[Aa\s.\-]")
+_A_NUMBER_STRIP = re.compile(r"[Aa#\s.\-]")
 
 
 def normalize_a_number(value: Any) -> tuple[str | None, DataIssue | None]:
-    """Strip "A", spaces, dashes and dots; 8 or 9 digits, 8 left-padded to 9.
+    """Strip "A", "#", spaces, dashes and dots; 8 or 9 digits, 8 left-padded to 9.
 
     >>> normalize_a_number("A 012-345-678")
     ('012345678', None)
-    >>> normalize_a_number("12.345.678")
-    ('012345678', None)
+    >>> normalize_a_number("A# 219-001-223")
+    ('219001223', None)
     """
     if is_blank(value):
         return None, None
@@ -148,7 +166,7 @@ def normalize_a_numbers(values: Any) -> tuple[Any, dict[int, DataIssue]]:
         return out, issues
     # Separators ("A 012-345-678", "12.345.678"): strip them as the one-value path does.
     texts = pc.take(array, pa.array(rest))
-    digits = pc.replace_substring_regex(texts, pattern=r"[Aa\s.\-]", replacement="")
+    digits = pc.replace_substring_regex(texts, pattern=r"[Aa#\s.\-]", replacement="")
     good = pc.fill_null(pc.match_substring_regex(digits, pattern=r"^[0-9]{8,9}$"), False).to_pylist()
     padded = pc.utf8_lpad(digits, width=9, padding="0").to_pylist()
     originals = texts.to_pylist() if raw is None else [raw[i] for i in rest.tolist()]
@@ -175,6 +193,8 @@ def normalize_a_numbers(values: Any) -> tuple[Any, dict[int, DataIssue]]:
 
 @cache
 def _month_names() -> dict[str, int]:
+    from babel.dates import get_month_names
+
     names: dict[str, int] = {}
     for locale in ("en", "es"):
         for width in ("wide", "abbreviated"):
@@ -235,81 +255,112 @@ def date_order_evidence(value: Any) -> DateOrder | Literal["ambiguous"] | None:
     return None
 
 
-def parse_date(value: Any, order: DateOrder | None = None, field: str | None = None) -> Parsed:
+@dataclass(frozen=True)
+class OrderDecision:
+    """How a column's day/month order is settled: ``order`` (None: not settled), why (``source``:
+    "user", "column", "conflict" or "none"), and the values that decided it."""
+
+    order: DateOrder | None
+    source: str
+    deciding: tuple[str, ...] = ()
+    ambiguous: int = 0
+
+
+def settle_date_order(values: Sequence[Any], chosen: DateOrder | None = None, *, show: int = 3) -> OrderDecision:
+    """Settle a column's day/month order only when its evidence is unanimous.
+
+    Values that can be read only one way (25/12/2020) are the evidence; a column with both kinds
+    settles nothing, and its ambiguous values keep both readings.
+
+    >>> settle_date_order(["25/12/2020", "3/4/2020"])
+    OrderDecision(order='dmy', source='column', deciding=('25/12/2020',), ambiguous=1)
+    >>> settle_date_order(["25/12/2020", "12/25/2020", "3/4/2020"]).order is None
+    True
+    """
+    kinds = [date_order_evidence(v) for v in values]
+    ambiguous = kinds.count("ambiguous")
+    if chosen is not None:
+        return OrderDecision(chosen, "user", (), ambiguous)
+    dmy = [str(v) for v, k in zip(values, kinds, strict=True) if k == "dmy"]
+    mdy = [str(v) for v, k in zip(values, kinds, strict=True) if k == "mdy"]
+    if dmy and mdy:
+        return OrderDecision(None, "conflict", (), ambiguous)
+    if dmy or mdy:
+        return OrderDecision("dmy" if dmy else "mdy", "column", tuple((dmy or mdy)[:show]), ambiguous)
+    return OrderDecision(None, "none", (), ambiguous)
+
+
+def read_date(value: Any, order: DateOrder | None = None, field: str = "", why: Text | None = None) -> Read:
     """Read a full, month or year date in the forms intake sheets use.
 
-    ``order`` settles ``3/4/2020``-style values; without it they are read month-first and a
-    ``date_order_assumed`` warning is returned with the value.
+    ``order`` settles ``3/4/2020``-style values; without it such a value is both readings
+    (:class:`DateReadings`), quoted, so the rules can tell whether the difference matters.
 
-    >>> str(parse_date("julio 2019")[0]), str(parse_date("15/07/2019")[0]), str(parse_date(43831)[0])
-    ('2019-07', '2019-07-15', '2020-01-01')
+    >>> [str(read_date(v).value) for v in ("julio 2019", "15/07/2019", 43831, "03/04/2020")]
+    ['2019-07', '2019-07-15', '2020-01-01', '2020-03-04 or 2020-04-03']
     """
     if is_blank(value):
-        return None, None
-    if isinstance(value, dt.datetime):
-        return _checked(_make(value.year, value.month, value.day), value, field)
-    if isinstance(value, dt.date):
-        return _checked(_make(value.year, value.month, value.day), value, field)
-    if isinstance(value, bool):
-        return None, _issue("unreadable_date", field, value)
-    if isinstance(value, int | float):
-        return _parse_number(float(value), value, field)
-    text = str(value).strip()
-    if _SERIAL.match(text) and not _YEAR.match(text):
-        return _parse_number(float(text), value, field)
-    for parser in (_parse_iso, _parse_numeric, _parse_words):
-        result = parser(text, order, field, value)
-        if result is not None:
-            return result
-    return None, _issue("unreadable_date", field, value)
+        return Read(None)
+    if isinstance(value, PartialDate | DateReadings):
+        return Read(value)
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.date() if isinstance(value, dt.datetime) else value
+        return read_date(value.isoformat(), order, field, why)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        read = _read_number(float(value))
+    else:
+        text = str(value).strip()
+        if _SERIAL.match(text) and not _YEAR.match(text):
+            read = _read_number(float(text))
+        else:
+            read = next((r for r in (f(text, order, field) for f in (_read_iso, _read_numeric, _read_words)) if r is not None), None)
+    if read is None or read is _NOT_A_DATE:  # not a date: unknown, quoted
+        text = cell_text(value)
+        return Read(None, Reading(field, quote(text), None, why), _issue("unreadable_date", field, text))
+    return read if isinstance(read, Read) else Read(read)
 
 
-def _checked(parsed: PartialDate | None, raw: Any, field: str | None) -> Parsed:
-    if parsed is None:
-        return None, _issue("unreadable_date", field, raw)
-    return parsed, None
-
-
-def _parse_number(number: float, raw: Any, field: str | None) -> Parsed:
+def _read_number(number: float) -> PartialDate | None:
     if number.is_integer() and MIN_YEAR <= number <= MAX_YEAR:
-        return PartialDate.year(int(number)), None
+        return PartialDate.year(int(number))
     if SERIAL_MIN <= number <= SERIAL_MAX:
-        return PartialDate.day(EXCEL_EPOCH + dt.timedelta(days=int(number))), None
-    return None, _issue("unreadable_date", field, raw)
-
-
-def _parse_iso(text: str, order: DateOrder | None, field: str | None, raw: Any) -> Parsed | None:
-    if match := _ISO.match(text):
-        return _checked(_make(int(match.group(1)), int(match.group(2)), int(match.group(3))), raw, field)
-    if match := _YEAR_MONTH.match(text):
-        return _checked(_make(int(match.group(1)), int(match.group(2))), raw, field)
-    if match := _YEAR.match(text):
-        return _checked(_make(int(match.group(1))), raw, field)
-    if match := _MONTH_YEAR.match(text):
-        return _checked(_make(int(match.group(2)), int(match.group(1))), raw, field)
+        return PartialDate.day(EXCEL_EPOCH + dt.timedelta(days=int(number)))
     return None
 
 
-def _parse_numeric(text: str, order: DateOrder | None, field: str | None, raw: Any) -> Parsed | None:
+_NOT_A_DATE = Read(None)  # a cell of the right shape that is no date (2021-02-30): unknown, quoted
+
+
+def _read_iso(text: str, order: DateOrder | None, field: str) -> PartialDate | Read | None:
+    if match := _ISO.match(text):
+        return _make(int(match.group(1)), int(match.group(2)), int(match.group(3))) or _NOT_A_DATE
+    if match := _YEAR_MONTH.match(text):
+        return _make(int(match.group(1)), int(match.group(2))) or _NOT_A_DATE
+    if match := _YEAR.match(text):
+        return _make(int(match.group(1))) or _NOT_A_DATE
+    if match := _MONTH_YEAR.match(text):
+        return _make(int(match.group(2)), int(match.group(1))) or _NOT_A_DATE
+    return None
+
+
+def _read_numeric(text: str, order: DateOrder | None, field: str) -> PartialDate | Read | None:
     match = _NUMERIC.match(text)
     if not match:
         return None
     first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
     evidence = date_order_evidence(text)
-    issue = None
-    if evidence == "ambiguous":
-        if order is None:
-            issue = _issue("date_order_assumed", field, raw)
-            issue = DataIssue(issue.code, issue.field, issue.value, issue.message, severity="warning")
-        chosen = order or "mdy"
-    else:
-        chosen = evidence or order or "mdy"
+    if evidence == "ambiguous" and order is None:
+        month_first, day_first = _make(year, first, second), _make(year, second, first)
+        if month_first is None or day_first is None:
+            return _NOT_A_DATE
+        both = DateReadings(month_first, day_first)
+        return Read(both, Reading(field, quote(text), both), _issue("ambiguous_date", field, text, severity="warning"))
+    chosen = order if evidence == "ambiguous" else (evidence or order or "mdy")
     month, day = (first, second) if chosen == "mdy" else (second, first)
-    parsed, problem = _checked(_make(year, month, day), raw, field)
-    return parsed, problem or issue
+    return _make(year, month, day) or _NOT_A_DATE
 
 
-def _parse_words(text: str, order: DateOrder | None, field: str | None, raw: Any) -> Parsed | None:
+def _read_words(text: str, order: DateOrder | None, field: str) -> PartialDate | Read | None:
     months = _month_names()
     tokens = [t for t in re.findall(r"[a-z]+|\d+", fold(text)) if t not in _FILLER]
     month_tokens = [t for t in tokens if t in months]
@@ -322,165 +373,363 @@ def _parse_words(text: str, order: DateOrder | None, field: str | None, raw: Any
     years = [n for n in numbers if len(n) == 4]
     days = [n for n in numbers if len(n) <= 2]
     if len(years) == 1 and not days:
-        return _checked(_make(int(years[0]), month), raw, field)
+        return _make(int(years[0]), month) or _NOT_A_DATE
     if len(years) == 1 and len(days) == 1:
-        return _checked(_make(int(years[0]), month, int(days[0])), raw, field)
+        return _make(int(years[0]), month, int(days[0])) or _NOT_A_DATE
     if not years and len(days) == 1 and re.search(r"[a-z][-'’/ ]?\d{2}$", fold(text).replace(" ", "-")) and re.search(r"[-'’/]", text):
-        return _checked(_make(_year(days[0].zfill(2)), month), raw, field)  # "Jul-19"
+        return _make(_year(days[0].zfill(2)), month) or _NOT_A_DATE  # "Jul-19"
     return None
-
-
-def infer_date_order(values: list[Any]) -> tuple[DateOrder | None, bool]:
-    """Infer a column's day/month order from values that can only be read one way.
-
-    Returns ``(order, ambiguous)``: ``ambiguous`` is True when some values could be read
-    either way and nothing in the column settles it (or the column contradicts itself).
-
-    >>> infer_date_order(["25/12/2020", "3/4/2020"])
-    ('dmy', False)
-    >>> infer_date_order(["3/4/2020"])
-    (None, True)
-    """
-    kinds = {date_order_evidence(v) for v in values}
-    has_ambiguous = "ambiguous" in kinds
-    if "dmy" in kinds and "mdy" not in kinds:
-        return "dmy", False
-    if "mdy" in kinds and "dmy" not in kinds:
-        return "mdy", False
-    return None, has_ambiguous or ("dmy" in kinds and "mdy" in kinds)
 
 
 # ---------------------------------------------------------------------------------- countries
 
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 
-class PlaceResolver:
-    """Countries, cities and nationalities in English and Spanish -> ISO alpha-2 codes."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        names: dict[str, str] = {}
-        for locale in ("en", "es"):
-            for code, name in Locale.parse(locale).territories.items():
-                if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}:
-                    names[fold(name)] = code
+@cache
+def _territories(lang: str) -> dict[str, str]:
+    from babel import Locale
+
+    return {c: n for c, n in Locale.parse(lang).territories.items() if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES}
+
+
+class _Place(NamedTuple):
+    codes: frozenset[str]
+
+
+class _Outside(NamedTuple):
+    pass
+
+
+class PlaceReader:
+    """Countries, cities, regions and nationalities in English and Spanish -> one ISO code, or the
+    set of countries the cell may name (a :class:`PlaceSet`), or unknown, quoted.
+
+    Every place named in a cell narrows the countries it may be ("Laredo" is the United States or
+    Mexico; "Laredo, TX" the United States); "outside" or a negation before a place means every
+    country but that one. One country left: that country. Several, none, or a hedge: not placed.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, *, demonyms: bool) -> None:
         places = vocabulary.places
-        for code, aliases in places.get("aliases", {}).items():
-            for alias in aliases:
-                names[fold(alias)] = code
-        for city in places.get("mexican_cities", []):
-            names[fold(city)] = "MX"
-        for code, words in places.get("demonyms", {}).items():
-            for word in words:
-                names[fold(word)] = code
-        self.codes = {code.casefold() for code in names.values()}
-        self.exact = names
-        searchable = sorted((n for n in names if len(n) >= 4 or " " in n), key=len, reverse=True)
-        self.pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in searchable) + r")\b")
+        self.phrases = Phrases()
+        self.codes = set(_territories("en"))
+        for lang in ("en", "es"):
+            for code, name in _territories(lang).items():
+                self.phrases.add(name, _Place(frozenset({code})))
+        self.phrases.add_all(places.united_states, _Place(frozenset({"US"})))
+        for code, aliases in places.aliases.items():
+            self.phrases.add_all(aliases, _Place(frozenset({code})))
+        self.phrases.add_all(places.mexican_places, _Place(frozenset({"MX"})))
+        if demonyms:
+            for code, names in places.demonyms.items():
+                self.phrases.add_all(names, _Place(frozenset({code})))
+        for region in places.regions:
+            self.phrases.add_all(region.names, _Place(frozenset(region.codes)))
+        # Names on both sides of the border replace any single meaning they had ("Georgia").
+        self.both_sides: dict[tuple[str, ...], frozenset[str]] = {tuple(fold(b.name).split()): frozenset(b.codes) for b in places.both_sides}
+        for both in places.both_sides:
+            self.phrases.add(both.name, _Place(frozenset(both.codes)))
+        self.phrases.add_all(places.outside_markers, _Outside())
+        self.phrases.add_all(vocabulary.negations, _Outside())
+        self.phrases.add_all(vocabulary.hedges, "hedge")
+        self.phrases.add_all(vocabulary.answers["unknown"], "unknown")
+        self.gap = {fold(w) for w in vocabulary.negation_gap}
+        self.outside_us = {fold(p) for p in places.outside_us}
+        self.state_codes = {c.casefold() for c in places.us_state_codes}
+        self.exact_names = {fold(n): c for lang in ("en", "es") for c, n in _territories(lang).items()}
+        self.why = vocabulary.why
+        self.readings = vocabulary.readings
 
-    def resolve(self, value: Any, field: str | None = None) -> tuple[str | None, DataIssue | None]:
-        """Return the country code a cell names, or ``None`` plus a data issue.
+    def _meanings(self, tokens: list[str], start: int, end: int, meanings: tuple) -> tuple:
+        key = tuple(tokens[start:end])
+        return (_Place(self.both_sides[key]),) if key in self.both_sides else meanings
 
-        A cell naming two different countries ("Honduras, deported from Mexico") is ambiguous.
-        """
+    def _code(self, word: str, capitals: bool, alone: bool) -> frozenset[str] | None:
+        """A two-letter code, read only in capitals or alone in the cell ("in" is a word, "IN" a code)."""
+        if len(word) != 2 or not (capitals or alone):
+            return None
+        found = set()
+        if word.upper() in self.codes:
+            found.add(word.upper())
+        if word in self.state_codes:
+            found.add("US")
+        return frozenset(found) or None
+
+    def places(self, text: str) -> tuple[PlaceSet | str | None, str | None]:
+        """The place a cell names (a code, a PlaceSet, or None for a cell that says it is not
+        known) and, when it is not one country, why (a key of the vocabulary's ``why``)."""
+        cell = words(text)
+        tokens = [w.text for w in cell]
+        if not tokens:
+            return None, None
+        if " ".join(tokens) in self.outside_us:
+            return PlaceSet(frozenset({"US"}), True), None
+        found, loose = self.phrases.scan(tokens)
+        meanings = [(m.start, self._meanings(tokens, m.start, m.end, m.meanings)) for m in found]
+        if any("hedge" in ms for _, ms in meanings):
+            return PlaceSet(frozenset(), True), "hedged"
+        if all("unknown" in ms for _, ms in meanings) and not loose:
+            return None, None
+        sets: list[PlaceSet] = []
+        twin = False  # a name on both sides of the border, or a code that is a state and a country
+        pending_outside = False
+        last_end = -1
+        for (start, ms), match in zip(meanings, found, strict=True):
+            twin |= tuple(tokens[match.start : match.end]) in self.both_sides
+            place = next((m for m in ms if isinstance(m, _Place)), None)
+            if place is not None:
+                if pending_outside and all(t in self.gap for t in tokens[last_end:start]):
+                    sets.append(PlaceSet(place.codes, True))
+                else:
+                    sets.append(PlaceSet(place.codes))
+                pending_outside = False
+            elif any(isinstance(m, _Outside) for m in ms):
+                pending_outside = True
+            last_end = match.end
+        for i in loose:
+            code = self._code(cell[i].text, cell[i].capitals, len(cell) == 1)
+            if code is not None:
+                sets.append(PlaceSet(code))
+                twin |= len(code) > 1
+        if not sets:
+            return PlaceSet(frozenset(), True), "unrecognised"
+        combined = sets[0]
+        for other in sets[1:]:
+            combined = _intersect(combined, other)
+        if not combined.complement and len(combined.codes) == 1:
+            return next(iter(combined.codes)), None
+        if not combined.complement and not combined.codes:
+            return PlaceSet(frozenset(), True), "several_places"
+        return combined, ("both_sides" if twin and not combined.complement else "not_one_country")
+
+    def read(self, value: Any, field: str) -> Read:
+        """Read a place cell: one country (quoted when written otherwise than its name), a set of
+        countries, or unknown, quoted, with a data issue."""
         if is_blank(value):
-            return None, None
-        text = cell_text(value)
-        folded = fold(text)
-        if not folded or folded in {"unknown", "desconocido", "no se", "n a", "na"}:
-            return None, None
-        if folded in self.exact:
-            return self.exact[folded], None
-        if len(folded) == 2 and folded in self.codes:
-            return folded.upper(), None
-        found = {self.exact[m.group(0)] for m in self.pattern.finditer(folded)}
-        if len(found) == 1:
-            return found.pop(), None
-        if len(found) > 1:
-            return None, _issue("ambiguous_place", field, text)
-        return None, _issue("unknown_place", field, text)
+            return Read(None)
+        text = cell_text(value).strip()
+        place, why = self.places(text)
+        if place is None:
+            return Read(None)
+        if isinstance(place, str):
+            plain = fold(text) in (fold(place), fold(country_name(place, "en")), fold(country_name(place, "es")))
+            return Read(place, None if plain else Reading(field, quote(text), CountryName(place)))
+        if why is None:  # a cell that says "outside the United States" without naming a country
+            return Read(place, Reading(field, quote(text), self.readings["outside_us"]))
+        if why == "not_one_country" and not place.may_be("US"):
+            names = _Names(place.codes) if not place.complement else None
+            reading = self.readings["outside_us"] if names is None else _Region(self.readings["region"], names)
+            return Read(place, Reading(field, quote(text), reading))
+        code = {"hedged": "hedged_place", "several_places": "several_places", "both_sides": "place_on_both_sides"}.get(why, "unknown_place")
+        return Read(place, Reading(field, quote(text), None, self.why[why]), _issue(code, field, text))
+
+
+def _intersect(a: PlaceSet, b: PlaceSet) -> PlaceSet:
+    if a.complement and b.complement:
+        return PlaceSet(a.codes | b.codes, True)
+    if a.complement:
+        return PlaceSet(b.codes - a.codes)
+    if b.complement:
+        return PlaceSet(a.codes - b.codes)
+    return PlaceSet(a.codes & b.codes)
+
+
+class _Names(NamedTuple):
+    """Country names, listed in a language."""
+
+    codes: frozenset[str]
+
+    def get(self, lang: str) -> str:
+        return ", ".join(sorted(country_name(c, lang) for c in self.codes))
+
+
+class _Region(NamedTuple):
+    template: Text
+    names: _Names
+
+    def get(self, lang: str) -> str:
+        return self.template.get(lang).format(countries=self.names.get(lang))
 
 
 # -------------------------------------------------------------------------------- case status
 
 
-class StatusResolver:
-    """Case-status words (English, Spanish, EOIR's portal) -> status-table codes.
+class _Status(NamedTuple):
+    code: str
 
-    The most specific phrase wins: the longest phrase found as whole words in the cell.
-    A cell with a negation ("no appeal filed") is not guessed at: unknown plus a data issue.
+
+class _Appeal(NamedTuple):
+    answer: str
+
+
+class StatusReader:
+    """Case-status cells (English, Spanish, EOIR's portal) -> the status-table codes they name.
+
+    Every phrase in the cell is found; a status phrase after a negation is not read as that
+    status; a hedge leaves the cell unknown. One status (or a plain removal order plus the phrase
+    that says which kind, as the rules declare) is that status; several are all kept, so the rules
+    send the person to review; none is unknown. Phrases such as "no appeal" also answer whether an
+    appeal was filed.
     """
 
-    NEGATIONS = frozenset({"not", "no", "never", "nunca", "sin", "denied", "negado", "negada", "without"})
+    def __init__(self, ruleset: RuleSet) -> None:
+        vocabulary = ruleset.vocabulary
+        words_ = vocabulary.case_status
+        self.phrases = Phrases()
+        for code in ruleset.status_codes:
+            self.phrases.add(code.replace("_", " "), _Status(code))
+        for code, phrases in words_.phrases.items():
+            self.phrases.add_all(phrases, _Status(code))
+        for answer, phrases in words_.appeal_answers.items():
+            self.phrases.add_all(phrases, _Appeal(answer))
+        self.phrases.add_all(words_.no_status, "no_status")
+        self.phrases.add_all(words_.bare_words, "bare")
+        self.phrases.add_all(words_.incomplete, "incomplete")
+        self.phrases.add_all(vocabulary.negations, "negation")
+        self.phrases.add_all(vocabulary.hedges, "hedge")
+        self.phrases.add_all(words_.unknown, "unknown")
+        self.gap = {fold(w) for w in vocabulary.negation_gap}
+        self.unknown_cells = {fold(w) for w in words_.unknown}
+        self.refinements = {plain: set(kinds) for e in ruleset.status_elements for plain, kinds in e.refinements.items()}
+        self.labels = {code: ruleset.status_label(code) for code in ruleset.status_codes}
+        self.why = vocabulary.why
+        self.several = vocabulary.readings["several"]
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        phrases: dict[str, str] = {}
-        for code, words in vocabulary.case_status.items():
-            phrases[fold(code.replace("_", " "))] = code
-            for word in words:
-                phrases[fold(word)] = code
-        self.phrases = phrases
-        ordered = sorted(phrases, key=len, reverse=True)
-        self.pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+    def statuses(self, text: str) -> tuple[tuple[str, ...], str | None, str | None]:
+        """The status codes a cell names, in the order found (refinement applied), any appeal
+        answer, and why it was not read (a key of the vocabulary's ``why``, or "unknown" for a
+        cell that only says the status is not known).
 
-    def resolve(self, value: Any, field: str | None = "case_status") -> tuple[str | None, DataIssue | None]:
-        """Return the status code a cell names (``None`` for unknown) and any data issue."""
+        >>> from eligibility.rules import load_rules
+        >>> reader = StatusReader(load_rules())
+        >>> reader.statuses("IA order 2019, reopened 2021")
+        (('removal_order_in_absentia', 'reopened'), None, None)
+        >>> reader.statuses("removal order, no appeal")
+        (('removal_order',), 'no', None)
+        """
+        tokens = fold(text).split()
+        found, _ = self.phrases.scan(tokens)
+        codes: list[str] = []
+        appeal = None
+        flags: set[str] = set()
+        negation_end = None
+        for match in found:
+            statuses = [m.code for m in match.meanings if isinstance(m, _Status)]
+            appeal = next((m.answer for m in match.meanings if isinstance(m, _Appeal)), appeal)
+            if statuses:
+                if negation_end is not None and all(t in self.gap for t in tokens[negation_end : match.start]):
+                    flags.add("negated")
+                else:
+                    codes += [c for c in statuses if c not in codes]
+            flags.update(m for m in match.meanings if isinstance(m, str))
+            negation_end = match.end if "negation" in match.meanings else None
+        if "hedge" in flags:
+            return (), appeal, "hedged"
+        if not codes:
+            for flag, why in (("unknown", "unknown"), ("negated", "negated"), ("incomplete", "incomplete"), ("bare", "bare_word"), ("no_status", "no_status")):
+                if flag in flags:
+                    return (), appeal, why
+            return (), appeal, "unrecognised"
+        if "incomplete" in flags:
+            return tuple(codes), appeal, "incomplete"
+        if "unknown" in flags:
+            return tuple(codes), appeal, "hedged"
+        for plain, refined in self.refinements.items():
+            kinds = [c for c in codes if c in refined]
+            if plain in codes and len(kinds) == 1 and len(codes) == 2:
+                codes = kinds
+        return tuple(codes), appeal, None
+
+    def read(self, value: Any, field: str = "case_status") -> Read:
+        """Read a case-status cell into a :class:`CaseStatus` (quoted unless it is a status code)."""
         if is_blank(value):
-            return None, None
-        text = cell_text(value)
-        folded = fold(text)
-        code = self.phrases.get(folded)
-        if code is None:
-            matches = [m.group(0) for m in self.pattern.finditer(folded)]
-            if not matches:
-                return None, _issue("unknown_case_status", field, text)
-            if self.NEGATIONS & set(folded.split()):
-                return None, _issue("unclear_case_status", field, text)
-            code = self.phrases[max(matches, key=len)]
-        return (None, None) if code == "unknown" else (code, None)
+            return Read(None)
+        if isinstance(value, CaseStatus):
+            return Read(value)
+        text = cell_text(value).strip()
+        if fold(text) in self.unknown_cells:
+            return Read(None)
+        codes, appeal, why = self.statuses(text)
+        if why == "unknown":
+            return Read(None)
+        if why is not None:
+            code = {"hedged": "hedged_case_status", "negated": "unclear_case_status", "incomplete": "unclear_case_status"}.get(why, "unknown_case_status")
+            return Read(CaseStatus((), appeal), Reading(field, quote(text), None, self.why[why]), _issue(code, field, text))
+        status = CaseStatus(codes, appeal)
+        if len(codes) == 1 and fold(text) == fold(codes[0].replace("_", " ")):
+            return Read(status)
+        reading = self.labels[codes[0]] if len(codes) == 1 else _Several(self.several, tuple(self.labels[c] for c in codes))
+        return Read(status, Reading(field, quote(text), reading))
+
+
+class _Several(NamedTuple):
+    template: Text
+    labels: tuple[Text, ...]
+
+    def get(self, lang: str) -> str:
+        return self.template.get(lang).format(statuses="; ".join(label.get(lang) for label in self.labels))
 
 
 # ---------------------------------------------------------------------------------- records
 
 
-@cache
-def default_normalizer() -> Normalizer:
-    """A Normalizer for the bundled rules (used when an IntakeRecord is built from raw values)."""
-    from .rules import load_rules
-
-    return Normalizer(load_rules())
-
-
 class Normalizer:
-    """All value parsers for one rule set, with their lookup tables built once."""
+    """All value readers for one rule set, with their lookup tables built once."""
 
     def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
         self.vocabulary = ruleset.vocabulary
-        self.places = PlaceResolver(ruleset.vocabulary)
-        self.statuses = StatusResolver(ruleset.vocabulary)
+        self.answers = AnswerReader(ruleset.vocabulary)
+        self.places = PlaceReader(ruleset.vocabulary, demonyms=False)
+        self.nationalities = PlaceReader(ruleset.vocabulary, demonyms=True)
+        self.statuses = StatusReader(ruleset)
 
-    def parse(self, field: str, value: Any, date_order: DateOrder | None = None) -> Parsed:
-        """Parse one raw value of a canonical field."""
+    def read(self, field: str, value: Any, date_order: DateOrder | None = None) -> Read:
+        """Read one raw value of a canonical field."""
         if field in YES_NO_FIELDS:
-            return parse_yes_no(value, self.vocabulary, field)
+            return self.answers.read(value, field)
         if field in DATE_FIELDS:
-            return parse_date(value, date_order, field)
+            return read_date(value, date_order, field, self.vocabulary.why["unrecognised"])
+        if field == "nationality":
+            return self.nationalities.read(value, field)
         if field in COUNTRY_FIELDS:
-            return self.places.resolve(value, field)
+            return self.places.read(value, field)
         if field == "case_status":
-            return self.statuses.resolve(value, field)
+            return self.statuses.read(value, field)
         if field == "a_number":
-            return normalize_a_number(value)
+            number, issue = normalize_a_number(value)
+            return Read(number, None, issue)
         if field in TEXT_FIELDS:
-            return (None if is_blank(value) else cell_text(value).strip()), None
+            return Read(None if is_blank(value) else cell_text(value).strip())
         raise KeyError(f"not a canonical field: {field}")
 
+    def record(self, reads: Mapping[str, Read]) -> IntakeRecord:
+        """The one way an intake record is built from read cells (the form, ``eligibility person``
+        and the batch all use it)."""
+        values = {f: r.value for f, r in reads.items() if r.value is not None}
+        readings = tuple(r.reading for r in reads.values() if r.reading is not None)
+        issues = tuple(r.issue for r in reads.values() if r.issue is not None)
+        return IntakeRecord.model_construct(**values, readings=readings, data_issues=issues)
+
     def to_record(self, raw: Mapping[str, Any], date_orders: Mapping[str, DateOrder | None] | None = None) -> IntakeRecord:
-        """Build an ``IntakeRecord`` from raw values keyed by canonical field name."""
-        values: dict[str, Any] = {}
-        issues: list[DataIssue] = []
-        for field, value in raw.items():
-            parsed, issue = self.parse(field, value, (date_orders or {}).get(field))
-            if issue is not None:
-                issues.append(issue)
-            if parsed is not None:
-                values[field] = parsed
-        return IntakeRecord.model_construct(**values, data_issues=tuple(issues))
+        """Build an ``IntakeRecord`` from raw values keyed by canonical field name.
+
+        >>> from eligibility.rules import load_rules
+        >>> record = Normalizer(load_rules()).to_record({"current_country": "fuera de EE.UU.", "case_status": "IA order, MTR denied"})
+        >>> record.case_status.codes, record.current_country.may_be("US")
+        (('removal_order_in_absentia',), False)
+        """
+        orders = date_orders or {}
+        return self.record({f: self.read(f, v, orders.get(f)) for f, v in raw.items()})
+
+
+def normalizer_for(ruleset: RuleSet) -> Normalizer:
+    """The rule set's Normalizer, built once (its tables come from the rules, never client data)."""
+    found = ruleset.compiled.get("normalizer")
+    if found is None:
+        found = ruleset.compiled["normalizer"] = Normalizer(ruleset)
+    return found
+
+
+__all__ = ["DateOrder", "Normalizer", "OrderDecision", "Read", "fold", "normalizer_for", "read_date", "settle_date_order"]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 
+from .fields import FIELDS, NAME_FIELDS, YES_NO_FIELDS
 from .i18n import t
-from .model import FIELDS, YES_NO_FIELDS
-from .rules import load_rules
+from .rules import RuleSet, load_rules
+
+TEMPLATE_FIELDS = tuple(f for f in FIELDS if f not in NAME_FIELDS or f == "full_name")
+"""The template's columns: every canonical field, the name in one column."""
 
 EXAMPLE = {
     "client_id": "EXAMPLE-1",
@@ -19,14 +22,14 @@ EXAMPLE = {
 }
 
 
-def template_workbook(lang: str = "en") -> bytes:
+def template_workbook(lang: str = "en", ruleset: RuleSet | None = None) -> bytes:
     """An XLSX template staff can fill in; it reads back through the same batch screening."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    statuses = list(load_rules().case_status.status_table)
+    statuses = (ruleset or load_rules()).status_codes
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("template.sheet", lang)
@@ -39,7 +42,7 @@ def template_workbook(lang: str = "en") -> bytes:
     lists.sheet_state = "hidden"
 
     sheet.cell(row=1, column=1, value=t("template.title", lang)).font = Font(bold=True)
-    for column, name in enumerate(FIELDS, start=1):
+    for column, name in enumerate(TEMPLATE_FIELDS, start=1):
         help_cell = sheet.cell(row=2, column=column, value=t(f"help.{name}", lang))
         help_cell.alignment = Alignment(wrap_text=True, vertical="top")
         help_cell.font = Font(italic=True, color="555555")
@@ -57,9 +60,9 @@ def template_workbook(lang: str = "en") -> bytes:
     sheet.add_data_validation(yes_no)
     sheet.add_data_validation(status)
     for name in YES_NO_FIELDS:
-        letter = get_column_letter(FIELDS.index(name) + 1)
+        letter = get_column_letter(TEMPLATE_FIELDS.index(name) + 1)
         yes_no.add(f"{letter}4:{letter}2000")
-    letter = get_column_letter(FIELDS.index("case_status") + 1)
+    letter = get_column_letter(TEMPLATE_FIELDS.index("case_status") + 1)
     status.add(f"{letter}4:{letter}2000")
     buffer = io.BytesIO()
     workbook.save(buffer)

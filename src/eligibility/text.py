@@ -27,10 +27,12 @@ class Message(NamedTuple):
     params: tuple[tuple[str, Any], ...] = ()
     id: str = ""
 
-    def text(self, lang: str = "en") -> str:
-        """Render the message in ``lang``."""
+    def text(self, lang: str = "en", shared: bool = False) -> str:
+        """Render the message in ``lang``. ``shared``: the form for a report meant for sharing,
+        which never quotes a cell (a :class:`Quoted` template has such a form)."""
         values = {k: (v.get(lang) if hasattr(v, "get") else v) for k, v in self.params}
-        return self.template.get(lang).format(**values)
+        template = self.template.shared if shared and isinstance(self.template, Quoted) else self.template
+        return template.get(lang).format(**values)
 
     def get(self, lang: str) -> str:
         """``text``, so a message can be the parameter of another (the ``Localized`` protocol)."""
@@ -38,6 +40,16 @@ class Message(NamedTuple):
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+class Quoted(NamedTuple):
+    """The template of a message that quotes a cell, and the form of it that does not (for sharing)."""
+
+    full: Localized
+    shared: Localized
+
+    def get(self, lang: str) -> str:
+        return self.full.get(lang)
 
 
 class CountryName(NamedTuple):

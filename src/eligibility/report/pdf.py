@@ -7,23 +7,41 @@ from pathlib import Path
 from .. import __version__
 from ..engine import Determination
 from ..i18n import t
-from ..model import IntakeRecord
+from ..fields import COUNTRY_FIELDS, FIELDS, TEXT_FIELDS, YES_NO_FIELDS
+from ..model import CaseStatus, IntakeRecord
 from ..rules import RuleSet
 from ..text import country_name
 from .stamp import now
 
 
-def record_facts(record: IntakeRecord, lang: str) -> list[tuple[str, str]]:
-    """The facts entered for one person, as label/value pairs in ``lang``."""
+def fact_text(record: IntakeRecord, field: str, ruleset: RuleSet, lang: str) -> str:
+    """One fact as a person reads it: the canonical value in words, or the cell as written and how
+    it was read ("“Tijuana” → Mexico"); "" when nothing was entered."""
+    value = getattr(record, field)
+    reading = record.reading(field)
+    if reading is not None:
+        read = reading.reading.get(lang) if reading.reading is not None else t("pdf.not_read", lang)
+        return f"“{reading.text}” → {read}"
+    if value is None or value == "unknown":
+        return ""
+    if isinstance(value, CaseStatus):
+        return "; ".join(ruleset.status_label(c).get(lang) for c in value.codes)
+    if field in COUNTRY_FIELDS and isinstance(value, str):
+        return country_name(value, lang)
+    if field in YES_NO_FIELDS:
+        return t(f"answer.{value}", lang)
+    return value.get(lang) if hasattr(value, "get") else str(value)
+
+
+def record_facts(record: IntakeRecord, lang: str, ruleset: RuleSet) -> list[tuple[str, str]]:
+    """The facts entered for one person, as label/value pairs in ``lang``: a fact not known reads
+    "Unknown"; a free-text field left empty (notes) prints nothing."""
     out = []
-    for name, value in record.facts().items():
-        if name in ("nationality", "current_country") and value:
-            value = country_name(value, lang)
-        elif name == "case_status" and value:
-            value = t(f"status_value.{value}", lang)
-        elif value in ("yes", "no"):
-            value = t(f"answer.{value}", lang)
-        out.append((t(f"field.{name}", lang), value or t("answer.unknown", lang)))
+    for name in FIELDS:
+        text = fact_text(record, name, ruleset, lang)
+        if name in TEXT_FIELDS and not text:
+            continue
+        out.append((t(f"field.{name}", lang), text or t("answer.unknown", lang)))
     return out
 
 
@@ -59,14 +77,14 @@ def screening_pdf(record: IntakeRecord, determination: Determination, ruleset: R
     heading(t("pdf.facts", lang))
     pdf.set_font("DejaVu", "", 9.5)
     with pdf.table(col_widths=(45, 75), text_align="LEFT", first_row_as_headings=False) as table:
-        for label, value in record_facts(record, lang):
+        for label, value in record_facts(record, lang, ruleset):
             row = table.row()
             row.cell(label)
             row.cell(value)
 
     heading(t("pdf.elements", lang))
     for element in determination.elements:
-        para(f"{element.title.get(lang)}: {element.status_label.get(lang)}", 10.5, bold=True)
+        para(f"{element.paragraph} {element.title.get(lang)}: {element.status_label.get(lang)}", 10.5, bold=True)
         para(f"{t('pdf.words', lang)}: \u201c{element.words}\u201d", 9)
         para(f"{t('pdf.reason', lang)}: {element.reason(lang)}", 10)
         para(f"{t('pdf.citation', lang)}: {' '.join(element.citation.split())}", 8)
@@ -76,6 +94,13 @@ def screening_pdf(record: IntakeRecord, determination: Determination, ruleset: R
         heading(t("pdf.questions", lang))
         for number, question in enumerate(determination.questions, start=1):
             para(f"{number}. {question.text(lang)}")
+    if determination.recheck_on:
+        heading(t("pdf.recheck", lang))
+        para(t("pdf.recheck_text", lang, date=determination.recheck_on.isoformat()))
+    if determination.documents:
+        heading(t("pdf.bring", lang))
+        for document in determination.documents:
+            para(f"\u2022 {document.get(lang)}")
     if determination.notes:
         heading(t("pdf.notes", lang))
         for note in determination.notes:

@@ -1,23 +1,26 @@
 """The rows every report shares: the Results columns, Summary, Follow-up, Data issues and Rules sheets.
 
-Every report carries the rules version and hash and the as-of date. A report "for sharing" leaves
-out names, A-numbers, dates of birth and notes and identifies rows by a pseudonymous reference.
+Every report carries the rules version and hash and the as-of date. A report "for sharing" is
+built from an allow-list (``SHARED_COLUMNS``): a row reference, the screening's own columns with
+every quoted cell replaced by its reading, and data-issue codes. No column of the upload, no
+header, no file or sheet name and no free text reaches it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
-from ..batch import BatchResult
+from ..batch import BatchResult, added_columns
 from ..cells import cell_text
+from ..fields import NAME_FIELDS
 from ..i18n import t
-from ..model import IDENTIFYING_FIELDS, DataIssue
-from ..rules import ELEMENT_IDS, OUTCOMES, STATUSES, RuleSet
+from ..rules import OUTCOMES, STATUSES, RuleSet
 from .stamp import now
 
-REDACTED_FIELDS = IDENTIFYING_FIELDS
+REF = "ref"
 
 
 def pseudonym(row_number: int) -> str:
@@ -25,25 +28,44 @@ def pseudonym(row_number: int) -> str:
     return f"R{row_number:06d}"
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> "A", 27 -> "AB")."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def shared_columns(result: BatchResult) -> tuple[str, ...]:
+    """The allow-list of a report for sharing: the reference and the screening's own columns."""
+    return (REF, *added_columns(result.ruleset))
+
+
 # ---------------------------------------------------------------------------------- results
 
 
 def result_columns(result: BatchResult, *, redact: bool = False) -> tuple[list[str], list[Any]]:
-    """The Results table: original columns (less identifying ones if ``redact``) + added columns.
+    """The Results table. Full: every original column, then the added columns. For sharing
+    (``redact``): only the allow-list, built from the screening, never from the upload.
 
     Columns are Python lists or Arrow arrays, as the reader and the batch produced them.
     """
     table = result.table
-    drop = {m.index for m in result.mapping if redact and m.field in REDACTED_FIELDS}
     headers: list[str] = []
     columns: list[Any] = []
     if redact:
-        headers.append("ref")
+        added = result.added_columns(shared=True)
+        headers.append(REF)
         columns.append([pseudonym(r) for r in table.row_numbers])
+        for name in shared_columns(result)[1:]:
+            headers.append(name)
+            columns.append(added[name])
+        return headers, columns
     for index, header in enumerate(table.headers):
-        if index not in drop:
-            headers.append(header)
-            columns.append(table.column(index))
+        headers.append(header)
+        columns.append(table.column(index))
     taken = {h.casefold() for h in headers}
     for name, values in result.added_columns().items():
         label = name
@@ -55,24 +77,27 @@ def result_columns(result: BatchResult, *, redact: bool = False) -> tuple[list[s
     return headers, columns
 
 
-def _hidden(issue: DataIssue, redact: bool, redacted_headers: set[str]) -> bool:
-    """In a shared report, an issue about an identifying column shows neither value nor message."""
-    return redact and (issue.field in REDACTED_FIELDS or issue.column in redacted_headers)
-
-
-def _empty_row(sheet: str, lang: str) -> dict[str, str]:
+def empty_row(sheet: str, lang: str) -> dict[str, str]:
     return {sheet: t("report.none", lang)}
 
 
-def _summary_rows(result: BatchResult, ruleset: RuleSet, redact: bool) -> list[dict[str, Any]]:
+# ---------------------------------------------------------------------------------- summary
+
+
+def summary_rows(result: BatchResult, ruleset: RuleSet, redact: bool) -> list[dict[str, Any]]:
+    """The Summary sheet: what was screened, how, and the counts. For sharing: nothing that names
+    the file, its sheets or its headers (they can name people)."""
     lang = result.lang
     key, value = t("report.summary.item", lang), t("report.summary.value", lang)
     table = result.table
     counts = result.counts()
-    rows: list[tuple[str, Any]] = [
-        (t("report.summary.title", lang), t("report.summary.disclaimer", lang)),
-        (t("report.summary.input_file", lang), table.source),
-        (t("report.summary.sheet", lang), table.sheet or "-"),
+    rows: list[tuple[str, Any]] = [(t("report.summary.title", lang), t("report.summary.disclaimer", lang))]
+    if not redact:
+        rows += [
+            (t("report.summary.input_file", lang), table.source),
+            (t("report.summary.sheet", lang), table.sheet or "-"),
+        ]
+    rows += [
         (t("report.summary.header_row", lang), table.header_row),
         (t("report.summary.rows", lang), len(result)),
         (t("report.summary.blank_rows", lang), table.blank_rows_skipped),
@@ -89,67 +114,112 @@ def _summary_rows(result: BatchResult, ruleset: RuleSet, redact: bool) -> list[d
         rows.append((f"{ruleset.rules.outcomes[outcome].get(lang)} ({outcome})", counts.get(outcome, 0)))
     rows.append(("", ""))
     rows.append((t("report.summary.by_element", lang), ""))
-    for element_id in ELEMENT_IDS:
+    for element_id in result.element_ids:
         element_counts = Counter(result.statuses[element_id])
-        label = ruleset.elements[element_id].title.get(lang)
+        element = ruleset.elements[element_id]
         parts = ", ".join(f"{ruleset.rules.statuses[s].get(lang)}: {element_counts.get(s, 0)}" for s in STATUSES)
-        rows.append((f"{label} ({element_id})", parts))
+        rows.append((f"{element.paragraph} {element.title.get(lang)} ({element_id})", parts))
     rows.append(("", ""))
-    rows.append((t("report.summary.mapping", lang), ""))
+    rows.append((t("report.summary.columns", lang), t("report.summary.columns_shared" if redact else "report.summary.columns_full", lang)))
     for match in result.mapping:
-        field = match.field or t("report.summary.not_read", lang)
-        rows.append((match.header, f"{field} ({match.method}, {match.confidence:.2f})" if match.field else field))
+        read = match.field or t("report.summary.not_read", lang)
+        where = t("report.summary.column_letter", lang, letter=column_letter(match.index)) if redact else match.header
+        carried = t("report.summary.left_out" if redact else "report.summary.carried", lang)
+        how = f"{read} ({match.method}, {match.confidence:.2f})" if match.field and not redact else read
+        rows.append((where, f"{how}; {carried}"))
+    if redact:
+        rows.append((t("report.summary.carried_columns", lang), ", ".join(shared_columns(result))))
+    rows.append(("", ""))
     for column in result.date_columns:
-        rows.append((t("report.summary.date_order", lang, header=column.header), t(f"report.date_source.{column.source}", lang, order=column.order or "mdy")))
+        label = t("report.summary.date_order", lang, header=column.field if redact else column.header)
+        deciding = "" if redact else ", ".join(column.decision.deciding)
+        rows.append((label, t(f"report.date_source.{column.source}", lang, order=column.order or "", values=deciding)))
     return [{key: k, value: v} for k, v in rows]
 
 
-def _follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
-    lang = result.lang
+# ---------------------------------------------------------------------------------- follow-up
+
+URGENCY = {"needs_info": 1, "needs_review": 2}
+
+
+def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int] = ()) -> list[dict[str, Any]]:
+    """The call list: rows that need more information, attorney review or a re-check, most urgent
+    first (a re-check date, earliest first; then more information; then review), in row order
+    within each. Keys are stable ids; ``extra``: indices of upload columns staff chose to carry
+    (never in a shared list, which carries no column of the upload)."""
     table = result.table
-    id_col = result.field_column("client_id")
-    name_col = None if redact else result.field_column("full_name")
-    h_row, h_ref, h_id, h_name, h_det, h_todo = (
-        t(f"report.follow_up.{k}", lang) for k in ("row", "ref", "client_id", "name", "determination", "to_do")
-    )
+    recheck = result.recheck
+    review = result.shared_review_points if shared else result.review_points
     rows = []
-    ids = table.values(id_col) if id_col is not None else None
-    names = table.values(name_col) if name_col is not None else None
-    for i, todo in result.follow_up():
-        rows.append(
-            {
-                h_row: table.row_numbers[i],
-                h_ref: pseudonym(table.row_numbers[i]),
-                h_id: cell_text(ids[i]) if ids is not None else "",
-                h_name: cell_text(names[i]) if names is not None else "",
-                h_det: result.outcome[i],
-                h_todo: todo,
-            }
-        )
-    return rows
+    for i, outcome in enumerate(result.outcome):
+        if outcome not in URGENCY and not recheck[i]:
+            continue
+        rows.append((recheck[i] or "9999", URGENCY.get(outcome, 3), i))
+    rows.sort()
+    ids = result.field_column("client_id")
+    name_columns = [result.field_column(f) for f in NAME_FIELDS]
+    names = [table.values(c) for c in name_columns if c is not None]
+    if result.field_column("full_name") is not None:
+        names = [table.values(result.field_column("full_name"))]
+    ids_values = table.values(ids) if ids is not None else None
+    extras = [(table.headers[c], table.values(c)) for c in extra]
+    out = []
+    for _, _, i in rows:
+        outcome = result.outcome[i]
+        row: dict[str, Any] = {"row": table.row_numbers[i], "ref": pseudonym(table.row_numbers[i])}
+        if not shared:
+            row["client_id"] = cell_text(ids_values[i]) if ids_values is not None else ""
+            row["name"] = " ".join(cell_text(v[i]).strip() for v in names if cell_text(v[i]).strip())
+        row["determination"] = outcome
+        row["result"] = result.arrays["result"][i].as_py()
+        row["recheck_on"] = recheck[i]
+        row["to_do"] = result.questions[i] if outcome == "needs_info" else review[i]
+        if not shared:
+            for header, values in extras:
+                row[header] = cell_text(values[i])
+        out.append(row)
+    return out
 
 
-
-def _issue_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
+def follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
+    """The Follow-up sheet: the call list with headers in the report's language."""
     lang = result.lang
-    redacted_headers = {m.header for m in result.mapping if m.field in REDACTED_FIELDS} if redact else set()
-    h = {k: t(f"report.issues.{k}", lang) for k in ("row", "column", "code", "value", "message")}
+    labels = {k: t(f"report.follow_up.{k}", lang) for k in ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")}
+    return [{labels.get(k, k): v for k, v in row.items() if not (redact and k == "row")} for row in follow_up(result, shared=redact)]
+
+
+# ---------------------------------------------------------------------------------- data issues
+
+
+def issue_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
+    """The Data issues sheet. For sharing: the row's reference, the field and the code, with a
+    description of the kind of issue; never the value, the header or the message (which quotes it)."""
+    lang = result.lang
+    h = {k: t(f"report.issues.{k}", lang) for k in ("row", "ref", "column", "field", "code", "value", "message", "kind")}
     rows = []
     for issue in result.issues:
-        hidden = _hidden(issue, redact, redacted_headers)
-        rows.append(
-            {
+        if redact:
+            rows.append({
+                h["ref"]: pseudonym(issue.row) if issue.row is not None else "",
+                h["field"]: issue.field or "",
+                h["code"]: issue.code,
+                h["kind"]: t(f"issue_kind.{issue.code}", lang),
+            })
+        else:
+            rows.append({
                 h["row"]: issue.row,
                 h["column"]: issue.column or "",
                 h["code"]: issue.code,
-                h["value"]: t("report.removed", lang) if hidden else issue.value,
-                h["message"]: t("report.removed_message", lang) if hidden else issue.message.text(lang),
-            }
-        )
+                h["value"]: issue.value,
+                h["message"]: issue.message.text(lang),
+            })
     return rows
 
 
-def _rules_rows(ruleset: RuleSet, lang: str) -> list[dict[str, str]]:
+# ---------------------------------------------------------------------------------- rules
+
+
+def rules_rows(ruleset: RuleSet, lang: str) -> list[dict[str, str]]:
     rules = ruleset.rules
     k, v = t("report.rules.item", lang), t("report.rules.text", lang)
     rows = [
@@ -161,11 +231,12 @@ def _rules_rows(ruleset: RuleSet, lang: str) -> list[dict[str, str]]:
     ]
     for element in rules.elements:
         rows.append(("", ""))
-        rows.append((element.id, element.title.get(lang)))
+        rows.append((f"{element.paragraph} {element.id}", element.title.get(lang)))
         rows.append((t("report.rules.words", lang), f"\u201c{element.words}\u201d"))
         rows.append((t("report.rules.citation", lang), " ".join(element.citation.split())))
         rows.append((t("report.rules.explanation", lang), " ".join(element.explanation.get(lang).split())))
+        if element.note:
+            rows.append((t("report.rules.note", lang), " ".join(element.note.get(lang).split())))
     rows.append(("", ""))
     rows.append((t("report.rules.disclaimer", lang), rules.disclaimer.get(lang)))
     return [{k: a, v: b} for a, b in rows]
-

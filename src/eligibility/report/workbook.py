@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..batch import ADDED_COLUMNS, BatchResult
+from ..batch import BatchResult, added_columns
 from ..i18n import t
 from ..rules import RuleSet
 from .csvfile import deliver
-from .rows import _empty_row, _follow_up_rows, _issue_rows, _rules_rows, _summary_rows, result_columns
+from .rows import empty_row, follow_up_rows, issue_rows, result_columns, rules_rows, summary_rows
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a workbook is written: a CSV report never loads it
@@ -63,17 +63,17 @@ def batch_workbook(
     names = {k: t(f"report.sheet.{k}", lang) for k in ("results", "summary", "follow_up", "data_issues", "rules")}
     sheets = [
         (names["results"], results_rows),
-        (names["summary"], _summary_rows(result, ruleset, redact)),
-        (names["follow_up"], _follow_up_rows(result, redact)),
-        (names["data_issues"], _issue_rows(result, redact)),
-        (names["rules"], _rules_rows(ruleset, lang)),
+        (names["summary"], summary_rows(result, ruleset, redact)),
+        (names["follow_up"], follow_up_rows(result, redact)),
+        (names["data_issues"], issue_rows(result, redact)),
+        (names["rules"], rules_rows(ruleset, lang)),
     ]
-    sheets = [(name, rows if not isinstance(rows, list) or rows else [_empty_row(name, lang)]) for name, rows in sheets]
+    sheets = [(name, rows if not isinstance(rows, list) or rows else [empty_row(name, lang)]) for name, rows in sheets]
     bold = rx.Format().set_bold().set_background_color("#DDEBF7").set_text_wrap()
     formats = {
         outcome: rx.Format().set_background_color(color) for outcome, color in FILLS.items()
     }
-    determination = unique_headers[len(unique_headers) - len(ADDED_COLUMNS)]
+    determination = unique_headers[len(headers) - len(added_columns(result.ruleset))]  # the first added column
     conditional = {
         names["results"]: {
             determination: [
@@ -81,7 +81,7 @@ def batch_workbook(
             ]
         }
     }
-    wide = {h: 60 for h in ("reasons", "next_questions", "data_issues")}
+    wide = {h: 60 for h in ("reasons", "next_questions", "data_issues", "bring_to_attorney")} | {"result": 26}
     wide.update({t(f"report.follow_up.{k}", lang): 100 for k in ("to_do",)})
     wide.update({t(f"report.issues.{k}", lang): 90 for k in ("message",)})
     wide.update({t("report.summary.value", lang): 70, t("report.rules.text", lang): 120, t("report.summary.item", lang): 40})

@@ -15,7 +15,8 @@ from ..i18n import t
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..model import FIELDS
 from ..read import SUPPORTED_EXTENSIONS, Limits, Table, read_table
-from ..report import batch_csv, batch_workbook
+from ..report.csvfile import batch_csv
+from ..report.workbook import batch_workbook
 from ..runtime import paused_gc
 from ..template import template_workbook
 from .common import as_of, lang, normalizer, rules, sidebar, tr
@@ -82,13 +83,21 @@ def _mapping_editor(table: Table, profile: dict[str, str | None] | None) -> list
 
 
 def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
-    """Ask about date columns whose day/month order the file does not settle."""
+    """Say how each date column's day/month order is settled, and ask where the file does not settle it."""
     orders: dict[str, str] = {}
     language = lang()
     for column in date_columns(table, matches):
-        if column.source not in ("assumed", "conflict"):
+        decision = column.decision
+        if not decision.ambiguous:
             continue
-        st.warning(tr("ui.batch.ambiguous_dates", header=column.header, count=column.ambiguous_values), icon=":material/calendar_month:")
+        if decision.source == "column":
+            st.info(
+                tr("ui.batch.dates_settled", header=column.header, order=tr(f"ui.batch.order.{decision.order}"),
+                   values=", ".join(decision.deciding), count=decision.ambiguous),
+                icon=":material/calendar_month:",
+            )
+            continue
+        st.warning(tr("ui.batch.ambiguous_dates", header=column.header, count=decision.ambiguous), icon=":material/calendar_month:")
         choice = st.radio(
             tr("ui.batch.date_order", header=column.header),
             options=["auto", "mdy", "dmy"],

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ..engine import Determination
 from ..i18n import t
-from ..normalize import Normalizer
+from ..normalize import Normalizer, normalizer_for
 from ..rules import RuleSet, load_rules
 
 # Streamlit's bundled Material icons: they render without any emoji font on the machine.
@@ -38,7 +38,7 @@ def rules() -> RuleSet:
 @st.cache_resource(show_spinner=False)
 def normalizer() -> Normalizer:
     """Lookup tables built from the rules (no client data)."""
-    return Normalizer(rules())
+    return normalizer_for(rules())
 
 
 def lang() -> str:
@@ -86,16 +86,20 @@ def determination_card(det: Determination, ruleset: RuleSet) -> None:
     language = lang()
     box = getattr(st, OUTCOME_BOX[det.outcome])
     box(f"**{det.label(language)}**", icon=OUTCOME_ICONS[det.outcome])
-    for letter, element in zip("abc", det.elements, strict=True):
+    for element in det.elements:
         with st.container(border=True):  # one markdown block per element: fewer elements, faster updates
             st.markdown(
-                f"{STATUS_ICONS[element.status]} **({letter}) {element.title.get(language)}** — "
+                f"{STATUS_ICONS[element.status]} **{_escape(element.paragraph)} {element.title.get(language)}** — "
                 f"{element.status_label.get(language)}  \n"
                 f":gray[{tr('ui.words')}: “{element.words}”]\n\n"
                 f"{_escape(element.reason(language))}"
             )
     if det.questions:
         st.markdown(f"**{tr('ui.questions')}**\n\n" + "\n".join(f"{i}. {_escape(q.text(language))}" for i, q in enumerate(det.questions, start=1)))
+    if det.recheck_on:
+        st.markdown(f"**{tr('ui.recheck')}**  \n" + _escape(tr("ui.recheck_text", date=det.recheck_on.isoformat())))
+    if det.documents:
+        st.markdown(f"**{tr('ui.bring')}**\n\n" + "\n".join(f"- {_escape(d.get(language))}" for d in det.documents))
     if det.notes:
         st.markdown(f"**{tr('ui.notes')}**\n\n" + "\n".join(f"- {_escape(n.text(language))}" for n in det.notes))
     if det.data_issues:

@@ -24,31 +24,35 @@ def page() -> None:
     st.write(definition.class_definition_explained.get(language))
 
     st.subheader(tr("ui.rules.elements"))
-    for letter, element in zip("abc", definition.elements, strict=True):
+    for element in definition.elements:
         with st.container(border=True):
-            st.markdown(f"**({letter}) {element.title.get(language)}** · `{element.id}`")
+            st.markdown(f"**{element.paragraph} {element.title.get(language)}** · `{element.id}`")
             st.markdown(f"> “{element.words}”")
             st.write(" ".join(element.explanation.get(language).split()))
             st.caption(f"{tr('report.rules.citation')}: {' '.join(element.citation.split())}")
             if element.note:
                 st.caption(f"{tr('ui.rules.note')}: {' '.join(element.note.get(language).split())}")
 
-    st.subheader(tr("ui.rules.status_table"))
-    case = ruleset.case_status
-    st.dataframe(
-        pd.DataFrame(
-            {
-                tr("ui.rules.status_code"): list(case.status_table),
-                tr("ui.rules.status_meaning"): [case.status_labels[c].get(language) for c in case.status_table],
-                tr("ui.rules.status_result"): [
-                    definition.statuses[row.status].get(language) if row.status else tr("ui.rules.appeal_rule", days=case.appeal_period.days)
-                    for row in case.status_table.values()
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    for case in ruleset.status_elements:
+        st.subheader(tr("ui.rules.status_table", paragraph=case.paragraph))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("ui.rules.status_code"): list(case.status_table),
+                    tr("ui.rules.status_meaning"): [case.status_labels[c].get(language) for c in case.status_table],
+                    tr("ui.rules.status_result"): [
+                        definition.statuses[row.status].get(language) if row.status else tr("ui.rules.appeal_rule", days=case.appeal_period.days)
+                        for row in case.status_table.values()
+                    ],
+                    tr("ui.rules.if_appeal"): [
+                        definition.statuses[row.if_appeal_filed.status].get(language) if row.if_appeal_filed else ""
+                        for row in case.status_table.values()
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
     st.subheader(tr("ui.rules.timeline"))
     st.dataframe(

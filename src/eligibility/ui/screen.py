@@ -12,9 +12,9 @@ from babel import Locale
 from ..engine import evaluate
 from ..fields import DATE_FIELDS, YES_NO_FIELDS
 from ..i18n import t
-from ..model import IntakeRecord, PartialDate
-from ..report import screening_pdf
-from .common import as_of, determination_card, lang, rules, sidebar, tr
+from ..model import PartialDate
+from ..report.pdf import screening_pdf
+from .common import as_of, determination_card, lang, normalizer, rules, sidebar, tr
 
 COMMON_COUNTRIES = ["MX", "US", "HN", "GT", "SV", "NI", "CU", "VE", "EC", "CO", "PE", "BR", "HT", "DO"]
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
@@ -106,9 +106,9 @@ def case_status(key: str) -> str | None:
     language = lang()
     return st.selectbox(
         tr("field.case_status"),
-        options=list(ruleset.case_status.status_table),
+        options=ruleset.status_codes,
         index=None,
-        format_func=lambda code: t(f"status_value.{code}", language),
+        format_func=lambda code: ruleset.status_label(code).get(language),
         placeholder=tr("ui.unknown_choose"),
         key=key,
         help=tr("help.case_status"),
@@ -119,7 +119,7 @@ def case_status(key: str) -> str | None:
 ANSWER_KEYS = {
     "client_id": "p_client_id", "full_name": "p_full_name", "a_number": "p_a_number", "nationality": "p_nationality",
     "date_of_birth": "p_dob", "mpp_enrolled": "p_mpp_enrolled", "mpp_enrollment_date": "p_enrollment",
-    "current_country": "p_current_country", "entered_us_since_mpp": "p_entered_us", "case_status": "p_case_status",
+    "arrived_unaccompanied": "p_unaccompanied", "current_country": "p_current_country", "entered_us_since_mpp": "p_entered_us", "case_status": "p_case_status",
     "order_date": "p_order", "appeal_filed": "p_appeal_filed", "other_case_pending": "p_other_case", "notes": "p_notes",
 }
 
@@ -156,6 +156,7 @@ def _form() -> None:
     st.subheader(tr("ui.section.mpp"))
     yes_no("mpp_enrolled", keys["mpp_enrolled"])
     partial_date("mpp_enrollment_date", keys["mpp_enrollment_date"])
+    yes_no("arrived_unaccompanied", keys["arrived_unaccompanied"])
 
     st.subheader(tr("ui.section.now"))
     country("current_country", keys["current_country"])
@@ -182,7 +183,7 @@ def _form_and_result() -> None:
     """The form and its result. A fragment: an answer reruns only this, so the result updates faster."""
     ruleset = rules()
     values = _answers()
-    record = IntakeRecord(**{k: v for k, v in values.items() if v is not None})
+    record = normalizer().to_record(values)  # the one way every path builds a record
     det = evaluate(record, ruleset, as_of=as_of())
     form_column, result_column = st.columns([3, 2], gap="large")
     # The result is drawn first (it sits on the right): it reaches the browser before the form.
