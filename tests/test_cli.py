@@ -16,7 +16,6 @@ from eligibility.cli import main
 from .conftest import SAMPLES
 
 
-
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -50,7 +49,8 @@ def test_screen_writes_an_xlsx_report_from_a_messy_workbook(tmp_path):
 def test_map_and_mapping_profiles_override_the_suggested_mapping(tmp_path):
     """--map reads a column as a field; --save-mapping writes a profile that --mapping-file reuses."""
     source = tmp_path / "in.csv"
-    source.write_text("Nombre,Situación jurídica,mpp_enrolled,mpp_enrollment_date,current_country\nUno,IA order,yes,2019-07,Mexico\n", encoding="utf-8")
+    text = "Nombre,Situación jurídica,mpp_enrolled,mpp_enrollment_date,current_country\nUno,IA order,yes,2019-07,Mexico\n"
+    source.write_text(text, encoding="utf-8")
     out, profile = tmp_path / "out.csv", tmp_path / "profile.yaml"
     assert main(["screen", str(source), "-o", str(out), "--as-of", "2026-11-27", "--map", "Situación jurídica=case_status",
                  "--save-mapping", str(profile)]) == 0

@@ -86,7 +86,8 @@ def _workbook(*sheets: tuple[str, list[list]], hidden: str | None = None) -> byt
 
 def test_an_xlsx_reads_the_first_non_empty_visible_sheet_with_real_dates():
     """Empty and hidden sheets are passed over; real Excel dates stay dates."""
-    data = _workbook(("Empty", []), ("Secret", [["full_name"], ["Hidden"]]), ("Clients", [["full_name", "mpp_enrollment_date"], ["Uno", dt.datetime(2019, 7, 15)]]), hidden="Secret")
+    clients = [["full_name", "mpp_enrollment_date"], ["Uno", dt.datetime(2019, 7, 15)]]
+    data = _workbook(("Empty", []), ("Secret", [["full_name"], ["Hidden"]]), ("Clients", clients), hidden="Secret")
     table = read_table(data, "book.xlsx")
     assert table.sheet == "Clients" and table.sheets == ["Empty", "Secret", "Clients"]
     assert table.rows[0][1] in (dt.datetime(2019, 7, 15), dt.date(2019, 7, 15))

@@ -76,6 +76,6 @@ if TYPE_CHECKING:
     from .errors import EligibilityError, InputFileError, MappingError, RulesError
     from .fields import FIELDS
     from .model import DataIssue, IntakeRecord, PartialDate
-    from .text import Message
     from .normalize import Normalizer
     from .rules import RuleSet, load_rules
+    from .text import Message

@@ -36,7 +36,6 @@ from .engine import (
     combine,
     documents_for,
     evaluate_base,
-    plan_for,
     questions_for,
     recheck_on,
     review_points,

@@ -98,7 +98,8 @@ def load_cases(rules_dir: Path, element_ids: tuple[str, ...]) -> list[LoadedCase
         for case in data.cases:
             for key, value in case.expect.statuses().items():
                 if key not in element_ids or value not in STATUSES:
-                    raise RulesError(path, f"{case.name}.expect.{key}", f"an element id ({', '.join(element_ids)}) with a status ({', '.join(STATUSES)})")
+                    expected = f"an element id ({', '.join(element_ids)}) with a status ({', '.join(STATUSES)})"
+                    raise RulesError(path, f"{case.name}.expect.{key}", expected)
             facts = {**data.defaults.facts, **case.facts}
             unknown = set(facts) - set(FIELDS)
             if unknown:

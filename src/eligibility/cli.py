@@ -115,10 +115,7 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
 
     _check_output(args)
     suffix = args.output.suffix.lower()
-    if pending is not None:
-        table = pending.result()
-    else:
-        table = read_table(args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
+    table = pending.result() if pending is not None else read_table(args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
     mapping = suggest_mapping(table.headers)
     overrides: dict[str, str | None] = {}
     if args.mapping_file:
@@ -246,7 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as error:
-        print(f"error: {t('cli.os_error', getattr(args, 'lang', 'en'), problem=error.strerror or error.__class__.__name__, path=error.filename or '')}", file=sys.stderr)
+        problem = error.strerror or error.__class__.__name__
+        print(f"error: {t('cli.os_error', getattr(args, 'lang', 'en'), problem=problem, path=error.filename or '')}", file=sys.stderr)
         return 2
     except Exception as error:  # never a traceback for a user; --debug shows it
         if args.debug:

@@ -427,12 +427,10 @@ def _appeal_period(e: _Element, record: Any, as_of: dt.date, appeal: str, rested
         if timing == "final":
             return e.result("met", (e.message("order_final_by_time", **params),), record, rested)
         recheck = deadline.day + _ONE_DAY
-        note = Message(table.notes["recheck_after_appeal_period"], (("appeal_deadline", deadline.day), ("recheck_date", recheck)), "recheck_after_appeal_period")
+        params_note = (("appeal_deadline", deadline.day), ("recheck_date", recheck))
+        note = Message(table.notes["recheck_after_appeal_period"], params_note, "recheck_after_appeal_period")
         return e.result("review", (e.message("order_not_final_yet", **params),), record, rested, (), (note,), recheck)
-    if timing == "future":
-        reason = e.message("order_date_after_as_of", order_date=order)
-    else:
-        reason = e.reason["order_finality_unknown"]
+    reason = e.message("order_date_after_as_of", order_date=order) if timing == "future" else e.reason["order_finality_unknown"]
     questions: tuple[Message, ...] = () if appeal == "no" else (e.question["ask_appeal_filed"],)
     if order is None or timing == "future":
         questions += (e.question["ask_order_date"],)

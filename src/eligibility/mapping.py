@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 

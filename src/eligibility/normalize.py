@@ -563,6 +563,11 @@ class _Appeal(NamedTuple):
     answer: str
 
 
+_UNREAD_FLAGS = (("unknown", "unknown"), ("negated", "negated"), ("incomplete", "incomplete"), ("bare", "bare_word"), ("no_status", "no_status"))
+"""What a status cell with no status phrase says instead, in the order it is reported."""
+_STATUS_ISSUES = {"hedged": "hedged_case_status", "negated": "unclear_case_status", "incomplete": "unclear_case_status"}
+
+
 class StatusReader:
     """Case-status cells (English, Spanish, EOIR's portal) -> the status-table codes they name.
 
@@ -627,7 +632,7 @@ class StatusReader:
         if "hedge" in flags:
             return (), appeal, "hedged"
         if not codes:
-            for flag, why in (("unknown", "unknown"), ("negated", "negated"), ("incomplete", "incomplete"), ("bare", "bare_word"), ("no_status", "no_status")):
+            for flag, why in _UNREAD_FLAGS:
                 if flag in flags:
                     return (), appeal, why
             return (), appeal, "unrecognised"
@@ -654,7 +659,7 @@ class StatusReader:
         if why == "unknown":
             return Read(None)
         if why is not None:
-            code = {"hedged": "hedged_case_status", "negated": "unclear_case_status", "incomplete": "unclear_case_status"}.get(why, "unknown_case_status")
+            code = _STATUS_ISSUES.get(why, "unknown_case_status")
             return Read(CaseStatus((), appeal), Reading(field, quote(text), None, self.why[why]), _issue(code, field, text))
         status = CaseStatus(codes, appeal)
         if len(codes) == 1 and fold(text) == fold(codes[0].replace("_", " ")):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine import Determination
-from ..i18n import t
 from ..fields import COUNTRY_FIELDS, FIELDS, TEXT_FIELDS, YES_NO_FIELDS
+from ..i18n import t
 from ..model import CaseStatus, IntakeRecord
 from ..rules import RuleSet
 from ..text import country_name

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ..batch import OUTCOME_ORDER, BatchResult, date_columns, missing_fields, screen_table
-from ..errors import EligibilityError, InputFileError
+from ..errors import EligibilityError
 from ..i18n import t
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..model import FIELDS

@@ -68,13 +68,13 @@ def page() -> None:
     )
 
     st.subheader(tr("ui.rules.combination"))
-    st.markdown(
-        "\n".join(
-            f"{i}. {tr('ui.rules.combination_rule', status=definition.statuses[r.if_any_element_is].get(language), outcome=definition.outcomes[r.outcome].get(language))}"
-            for i, r in enumerate(definition.combination.rules, start=1)
-        )
-        + f"\n{len(definition.combination.rules) + 1}. {tr('ui.rules.combination_otherwise', outcome=definition.outcomes[definition.combination.otherwise].get(language))}"
-    )
+    statuses, outcomes = definition.statuses, definition.outcomes
+    steps = [
+        tr("ui.rules.combination_rule", status=statuses[r.if_any_element_is].get(language), outcome=outcomes[r.outcome].get(language))
+        for r in definition.combination.rules
+    ]
+    steps.append(tr("ui.rules.combination_otherwise", outcome=definition.outcomes[definition.combination.otherwise].get(language)))
+    st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(steps, start=1)))
     st.subheader(tr("ui.rules.version_title"))
     st.markdown(tr("ui.rules.version", version=ruleset.version, hash=ruleset.hash))
     st.subheader(tr("ui.rules.change_title"))

@@ -119,7 +119,8 @@ def case_status(key: str) -> str | None:
 ANSWER_KEYS = {
     "client_id": "p_client_id", "full_name": "p_full_name", "a_number": "p_a_number", "nationality": "p_nationality",
     "date_of_birth": "p_dob", "mpp_enrolled": "p_mpp_enrolled", "mpp_enrollment_date": "p_enrollment",
-    "arrived_unaccompanied": "p_unaccompanied", "current_country": "p_current_country", "entered_us_since_mpp": "p_entered_us", "case_status": "p_case_status",
+    "arrived_unaccompanied": "p_unaccompanied", "current_country": "p_current_country", "entered_us_since_mpp": "p_entered_us",
+    "case_status": "p_case_status",
     "order_date": "p_order", "appeal_filed": "p_appeal_filed", "other_case_pending": "p_other_case", "notes": "p_notes",
 }
 
