@@ -362,6 +362,8 @@ def appeal_deadline(order: dt.date, table: _Table) -> _Deadline:
 def _case_status(e: _Element, record: Any, as_of: dt.date) -> ElementResult:
     table: _Table = e.kind_data
     status = record.case_status
+    if isinstance(status, str):  # a status-table code given directly (a record built without the readers)
+        status = CaseStatus((status,))
     if status is None:
         return e.result("unknown", (e.reason["status_unknown"],), record, ("case_status",), (e.question["ask_case_status"],))
     if not status.codes:
@@ -526,7 +528,7 @@ def questions_for(elements: Sequence[ElementResult], outcome: str) -> tuple[Mess
     """The questions that would settle every unknown element (none once the person is excluded)."""
     if outcome != "needs_info":  # only needs_info has unknown elements that could change the outcome
         return ()
-    return tuple(q for e in elements if e.status == "unknown" for q in e.questions)
+    return tuple(dict.fromkeys(q for e in elements if e.status == "unknown" for q in e.questions))  # each asked once
 
 
 def notes_for(elements: Sequence[ElementResult]) -> tuple[Message, ...]:

@@ -435,7 +435,7 @@ class PlaceReader:
         self.phrases.add_all(vocabulary.hedges, "hedge")
         self.phrases.add_all(vocabulary.answers["unknown"], "unknown")
         self.gap = {fold(w) for w in vocabulary.negation_gap}
-        self.outside_us = {fold(p) for p in places.outside_us}
+        self.abroad = {fold(p) for p in places.abroad}
         self.state_codes = {c.casefold() for c in places.us_state_codes}
         self.exact_names = {fold(n): c for lang in ("en", "es") for c, n in _territories(lang).items()}
         self.why = vocabulary.why
@@ -463,7 +463,7 @@ class PlaceReader:
         tokens = [w.text for w in cell]
         if not tokens:
             return None, None
-        if " ".join(tokens) in self.outside_us:
+        if " ".join(tokens) in self.abroad:
             return PlaceSet(frozenset({"US"}), True), None
         found, loose = self.phrases.scan(tokens)
         meanings = [(m.start, self._meanings(tokens, m.start, m.end, m.meanings)) for m in found]
@@ -516,10 +516,10 @@ class PlaceReader:
             plain = fold(text) in (fold(place), fold(country_name(place, "en")), fold(country_name(place, "es")))
             return Read(place, None if plain else Reading(field, quote(text), CountryName(place)))
         if why is None:  # a cell that says "outside the United States" without naming a country
-            return Read(place, Reading(field, quote(text), self.readings["outside_us"]))
+            return Read(place, Reading(field, quote(text), self.readings["abroad"]))
         if why == "not_one_country" and not place.may_be("US"):
             names = _Names(place.codes) if not place.complement else None
-            reading = self.readings["outside_us"] if names is None else _Region(self.readings["region"], names)
+            reading = self.readings["abroad"] if names is None else _Region(self.readings["region"], names)
             return Read(place, Reading(field, quote(text), reading))
         code = {"hedged": "hedged_place", "several_places": "several_places", "both_sides": "place_on_both_sides"}.get(why, "unknown_place")
         return Read(place, Reading(field, quote(text), None, self.why[why]), _issue(code, field, text))

@@ -437,7 +437,7 @@ class Places(_Strict):
     us_state_codes: list[str] = []
     regions: list[Region] = []
     outside_markers: list[str] = []
-    outside_us: list[str] = []
+    abroad: list[str] = []
     demonyms: dict[str, list[str]] = {}
 
 
@@ -460,7 +460,7 @@ class Vocabulary(_Strict):
     negation_gap: list[str] = []
     case_status: StatusVocabulary
     places: Places
-    readings: dict[Literal["outside_us", "region", "dates", "several"], Text]
+    readings: dict[Literal["abroad", "region", "dates", "several"], Text]
     why: dict[
         Literal["hedged", "negated", "bare_word", "incomplete", "unrecognised", "several_places", "both_sides",
                 "not_one_country", "no_clear_answer", "no_status"],
