@@ -199,7 +199,10 @@ def _rank(name: str) -> int:
     return next(i for i, layer in enumerate(LAYERS) if name in layer)
 
 
-@pytest.mark.parametrize("path", sorted(p for p in SRC.rglob("*.py") if p.name != "__init__.py" or p.parent != SRC), ids=lambda p: str(p.relative_to(SRC)))
+MODULES = sorted(p for p in SRC.rglob("*.py") if p.name != "__init__.py" or p.parent != SRC)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
 def test_each_module_imports_only_its_own_layer_and_those_below(path):
     """fields/cells/errors/text -> rules, model -> engine -> reading -> batch -> reports -> edges; the
     engine, the model and the rules import no reader, batch, report, pandas, pyarrow, babel or streamlit."""
