@@ -33,6 +33,23 @@ def page() -> None:
             if element.note:
                 st.caption(f"{tr('ui.rules.note')}: {' '.join(element.note.get(language).split())}")
 
+    for element in definition.elements:
+        zones = getattr(element, "zones", None)
+        if zones:
+            st.subheader(tr("ui.rules.zones", paragraph=element.paragraph))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("ui.rules.zone_from"): [z.from_.isoformat() for z in zones],
+                        tr("ui.rules.zone_to"): [z.to.isoformat() if z.to else "" for z in zones],
+                        tr("ui.rules.status_result"): [definition.statuses[z.status].get(language) for z in zones],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+    st.subheader(tr("ui.rules.reading_title"))
+    st.markdown(tr("ui.rules.reading"))
     for case in ruleset.status_elements:
         st.subheader(tr("ui.rules.status_table", paragraph=case.paragraph))
         st.dataframe(
@@ -53,6 +70,8 @@ def page() -> None:
             hide_index=True,
             width="stretch",
         )
+        period = case.appeal_period
+        st.caption(tr("ui.rules.deadline", days=period.days, source=" ".join(period.source.split())))
 
     st.subheader(tr("ui.rules.timeline"))
     st.dataframe(
