@@ -135,29 +135,33 @@ class BatchResult:
             arrays["data_issues"] = self.issue_codes
         return arrays
 
+    def values(self, name: str) -> list[Any]:
+        """An added column as a Python list (dictionary-encoded columns decoded without Arrow's slow path)."""
+        return columnar.pylist(self.arrays[name])
+
     @cached_property
     def outcome(self) -> list[str]:
-        return self.arrays["determination"].to_pylist()
+        return self.values("determination")
 
     @cached_property
     def statuses(self) -> dict[str, list[str]]:
-        return {e: self.arrays[e].to_pylist() for e in self.element_ids}
+        return {e: self.values(e) for e in self.element_ids}
 
     @cached_property
     def reasons(self) -> list[str]:
-        return self.arrays["reasons"].to_pylist()
+        return self.values("reasons")
 
     @cached_property
     def questions(self) -> list[str]:
-        return self.arrays["next_questions"].to_pylist()
+        return self.values("next_questions")
 
     @cached_property
     def recheck(self) -> list[str]:
-        return self.arrays["recheck_on"].to_pylist()
+        return self.values("recheck_on")
 
     @cached_property
     def issues_text(self) -> list[str]:
-        return self.arrays["data_issues"].to_pylist()
+        return self.values("data_issues")
 
     def _per_row_text(self, render: Callable[[ElementResult], str], join: Callable[..., str]) -> pa.DictionaryArray:
         """A text built from every element's result, once per distinct combination of their texts."""
@@ -173,7 +177,7 @@ class BatchResult:
     @cached_property
     def shared_reasons(self) -> pa.Array:
         """The reasons column without any quoted cell: each free text replaced by its reading."""
-        return self._per_row_text(lambda r: r.line(self.lang, shared=True), lambda *lines: SEPARATOR.join(lines))
+        return self._per_row_text(_line_renderer(self.lang, shared=True), lambda *lines: SEPARATOR.join(lines))
 
     @cached_property
     def review_points(self) -> list[str]:
@@ -182,7 +186,7 @@ class BatchResult:
             lambda r: review_points([r], self.lang)[0] if r.status == "review" else "",
             lambda *parts: SEPARATOR.join(p for p in parts if p),
         )
-        return array.to_pylist()
+        return columnar.pylist(array)
 
     @cached_property
     def shared_review_points(self) -> list[str]:
@@ -191,7 +195,7 @@ class BatchResult:
             lambda r: review_points([r], self.lang, shared=True)[0] if r.status == "review" else "",
             lambda *parts: SEPARATOR.join(p for p in parts if p),
         )
-        return array.to_pylist()
+        return columnar.pylist(array)
 
     @cached_property
     def issue_codes(self) -> pa.Array:
@@ -372,7 +376,7 @@ def _evaluate_elements(
         for count, row in enumerate(first.tolist()):
             if count % 512 == 0:
                 check_budget()
-            record = normalizer.record({f: columns[f].distinct[int(k[row])] for f, k in zip(reads, keys, strict=True)})
+            record = normalizer.record({f: columns[f].distinct[int(k[row])] for f, k in zip(reads, keys, strict=True)}, light=True)
             base.append(evaluate_base(element.id, record, ruleset, as_of))
         rows, results = group, base
         extra = [f for f in dict.fromkeys(f for x in element.exceptions for f in x.when.fields) if f in columns]
@@ -389,7 +393,7 @@ def _evaluate_elements(
                 row = int(met_rows[i])
                 facts = {f: columns[f].distinct[int(k[row])] for f, k in zip(reads, keys, strict=True)}
                 facts.update({f: columns[f].distinct[int(columns[f].row_codes[row])] for f in extra})
-                applied.append(apply_exceptions(element.id, base[int(group[row])], normalizer.record(facts), ruleset))
+                applied.append(apply_exceptions(element.id, base[int(group[row])], normalizer.record(facts, light=True), ruleset))
             rows = group.copy()
             rows[met_rows] = len(base) + ex_group
             results = [*base, *applied]
@@ -423,16 +427,19 @@ def _outputs(
     ids = ruleset.element_ids
     rows = [element_rows[e] for e in ids]
 
-    def per_row(project: Callable[[ElementResult], Any], fn: Callable[..., Any]) -> tuple[np.ndarray, list[Any]]:
-        """``fn(*results)`` for every row, run once per distinct combination of ``project(result)``."""
+    def per_row(project: Callable[[ElementResult], Any], fn: Callable[..., Any], *, values: bool = False) -> tuple[np.ndarray, list[Any]]:
+        """``fn(*results)`` for every row, run once per distinct combination of ``project(result)``
+        (``values``: ``fn`` is given the projected values themselves, not results that have them)."""
         keys, reps = [], []
         for e, index in zip(ids, rows, strict=True):
             codes, uniques = columnar.distinct([project(r) for r in element_results[e]])
-            first_of = {}
-            for slot, code in enumerate(codes.tolist()):
-                first_of.setdefault(code, element_results[e][slot])
+            if not values:
+                first_of: dict[int, ElementResult] = {}
+                for slot, code in enumerate(codes.tolist()):
+                    first_of.setdefault(code, element_results[e][slot])
+                uniques = [first_of[c] for c in range(len(uniques))]
             keys.append(codes[index])
-            reps.append([first_of[c] for c in range(len(uniques))])
+            reps.append(uniques)
         return columnar.per_combination(keys, reps, fn, n)
 
     status_group, outcomes = per_row(lambda r: r.status, lambda *results: combine([r.status for r in results], ruleset))
@@ -446,7 +453,7 @@ def _outputs(
         statuses = [r.status for r in element_results[e]]
         codes, uniques = columnar.distinct(statuses)
         arrays[e] = columnar.coded(codes[index], uniques)
-    lines = per_row(lambda r: r.line(lang), lambda *results: SEPARATOR.join(r.line(lang) for r in results))
+    lines = per_row(_line_renderer(lang), lambda *texts: SEPARATOR.join(texts), values=True)
     arrays["reasons"] = columnar.coded(*lines)
     asked = per_row(
         lambda r: (r.status, r.questions),
@@ -466,6 +473,23 @@ def _outputs(
     arrays["rules_version"] = columnar.constant(ruleset.version, n)
     arrays["as_of"] = columnar.constant(as_of.isoformat(), n)
     return arrays
+
+
+def _line_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
+    """``ElementResult.line``, rendered once for results with the same reasons and notes."""
+    rendered: dict[tuple, str] = {}
+
+    def line(result: ElementResult) -> str:
+        key = (result.spec.paragraph, result.reasons, result.notes)
+        try:
+            text = rendered.get(key)
+        except TypeError:  # a parameter that cannot be hashed: render it directly
+            return result.line(lang, shared)
+        if text is None:
+            text = rendered[key] = result.line(lang, shared)
+        return text
+
+    return line
 
 
 def _iso(day: dt.date | None) -> str:

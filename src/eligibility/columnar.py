@@ -103,6 +103,16 @@ def per_combination(
     return group, values
 
 
+def pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
+    """A column as a Python list; a dictionary-encoded one is decoded by indexing its few distinct
+    values (Arrow's own ``to_pylist`` builds every value anew, many times slower)."""
+    if isinstance(array, pa.DictionaryArray):
+        values = np.array(array.dictionary.to_pylist() + [None], dtype=object)
+        index = pc.fill_null(array.indices, len(array.dictionary)).to_numpy(zero_copy_only=False)
+        return values[index].tolist()
+    return array.to_pylist()
+
+
 def take(texts: list[str | None], index: np.ndarray) -> pa.Array:
     """Per-row strings: ``texts[index[i]]`` for every row, built in C."""
     return pc.take(pa.array(texts, type=pa.string()), pa.array(index))

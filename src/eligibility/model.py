@@ -211,5 +211,25 @@ class IntakeRecord(BaseModel):
         return out
 
 
-__all__ = ["FIELDS", "YES_NO_FIELDS", "CaseStatus", "DataIssue", "DateReadings", "IntakeRecord", "PartialDate",
+class Facts:
+    """A person's facts as the engine reads them: the fields and defaults of :class:`IntakeRecord`,
+    without pydantic. The batch builds one per distinct combination of facts, where a pydantic
+    model would cost many times more; both are built by ``Normalizer.record``."""
+
+    __slots__ = (*FIELDS, "readings", "data_issues")
+
+    def __init__(self, **values: Any) -> None:
+        for name in FIELDS:
+            setattr(self, name, "unknown" if name in YES_NO_FIELDS else None)
+        self.readings: tuple = ()
+        self.data_issues: tuple = ()
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def reading(self, field: str) -> Reading | None:
+        """How the cell of ``field`` was read, when it was free text."""
+        return next((r for r in self.readings if r.field == field), None)
+
+
+__all__ = ["FIELDS", "YES_NO_FIELDS", "CaseStatus", "DataIssue", "DateReadings", "Facts", "IntakeRecord", "PartialDate",
            "PlaceSet", "Reading"]

@@ -19,7 +19,7 @@ from typing import Any, Literal, NamedTuple
 from .cells import cell_text, is_blank
 from .fields import COUNTRY_FIELDS, DATE_FIELDS, TEXT_FIELDS, YES_NO_FIELDS
 from .i18n import CatalogText, msg
-from .model import CaseStatus, DataIssue, DateReadings, IntakeRecord, PartialDate, PlaceSet, Reading
+from .model import CaseStatus, DataIssue, DateReadings, Facts, IntakeRecord, PartialDate, PlaceSet, Reading
 from .phrases import Phrases, fold, words
 from .rules import RuleSet, Text, Vocabulary
 from .text import CountryName, country_name
@@ -709,12 +709,15 @@ class Normalizer:
             return Read(None if is_blank(value) else cell_text(value).strip())
         raise KeyError(f"not a canonical field: {field}")
 
-    def record(self, reads: Mapping[str, Read]) -> IntakeRecord:
+    def record(self, reads: Mapping[str, Read], *, light: bool = False) -> IntakeRecord | Facts:
         """The one way an intake record is built from read cells (the form, ``eligibility person``
-        and the batch all use it)."""
+        and the batch all use it). ``light``: the same facts as a :class:`Facts`, which the batch
+        builds once per distinct combination (a pydantic model costs many times more)."""
         values = {f: r.value for f, r in reads.items() if r.value is not None}
         readings = tuple(r.reading for r in reads.values() if r.reading is not None)
         issues = tuple(r.issue for r in reads.values() if r.issue is not None)
+        if light:
+            return Facts(**values, readings=readings, data_issues=issues)
         return IntakeRecord.model_construct(**values, readings=readings, data_issues=issues)
 
     def to_record(self, raw: Mapping[str, Any], date_orders: Mapping[str, DateOrder | None] | None = None) -> IntakeRecord:

@@ -148,14 +148,10 @@ def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int]
     within each. Keys are stable ids; ``extra``: indices of upload columns staff chose to carry
     (never in a shared list, which carries no column of the upload)."""
     table = result.table
-    recheck = result.recheck
-    review = result.shared_review_points if shared else result.review_points
-    rows = []
-    for i, outcome in enumerate(result.outcome):
-        if outcome not in URGENCY and not recheck[i]:
-            continue
-        rows.append((recheck[i] or "9999", URGENCY.get(outcome, 3), i))
+    recheck, outcomes, labels = result.recheck, result.outcome, result.values("result")
+    rows = [(recheck[i] or "9999", URGENCY.get(o, 3), i) for i, o in enumerate(outcomes) if o in URGENCY or recheck[i]]
     rows.sort()
+    review = (result.shared_review_points if shared else result.review_points) if rows else []
     ids = result.field_column("client_id")
     name_columns = [result.field_column(f) for f in NAME_FIELDS]
     names = [table.values(c) for c in name_columns if c is not None]
@@ -165,13 +161,13 @@ def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int]
     extras = [(table.headers[c], table.values(c)) for c in extra]
     out = []
     for _, _, i in rows:
-        outcome = result.outcome[i]
+        outcome = outcomes[i]
         row: dict[str, Any] = {"row": table.row_numbers[i], "ref": pseudonym(table.row_numbers[i])}
         if not shared:
             row["client_id"] = cell_text(ids_values[i]) if ids_values is not None else ""
-            row["name"] = " ".join(cell_text(v[i]).strip() for v in names if cell_text(v[i]).strip())
+            row["name"] = " ".join(part for part in (cell_text(v[i]).strip() for v in names) if part)
         row["determination"] = outcome
-        row["result"] = result.arrays["result"][i].as_py()
+        row["result"] = labels[i]
         row["recheck_on"] = recheck[i]
         row["to_do"] = result.questions[i] if outcome == "needs_info" else review[i]
         if not shared:
