@@ -63,12 +63,15 @@ def as_of() -> dt.date:
 
 
 def keep_form_state() -> None:
-    """Keep the one-person form's answers while staff look at another page (this session only).
+    """Keep the one-person form's answers, the language and the date while staff look at another
+    page (this session only).
 
-    Streamlit drops a widget's value when a page without that widget runs; assigning the value
-    back to ``st.session_state`` keeps it for the session (it is never stored anywhere else).
+    Streamlit drops a widget's value when a page without that widget runs (the sidebar's widgets
+    count as the page's: switching pages reset the language to English); assigning the value back
+    to ``st.session_state`` keeps it for the session (it is never stored anywhere else).
     """
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("p_")]:
+    kept = [k for k in st.session_state if isinstance(k, str) and (k.startswith("p_") or k in ("lang", "as_of"))]
+    for key in kept:
         st.session_state[key] = st.session_state[key]
 
 
