@@ -92,13 +92,15 @@ def test_nothing_leaves_the_machine_from_the_browser_or_the_server(tmp_path):
         page.get_by_role("heading", name="About the rules").wait_for()
         page.get_by_role("link", name="Batch check a spreadsheet").click()
         page.get_by_role("heading", name="Batch check a spreadsheet").wait_for()
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(SAMPLES / "clean_sample.csv"))
+        upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+        upload.set_input_files(str(SAMPLES / "clean_sample.csv"))
         page.get_by_role("button", name="Screen these rows").click()
         page.get_by_role("heading", name="Results for 12 rows").wait_for()
         with page.expect_download() as download:
             page.get_by_role("button", name="Download report (XLSX)").click()
         assert download.value.failure() is None
-        page.locator('[data-testid="stRadio"]').filter(has_text="Language / Idioma").get_by_text("Español", exact=True).click()
+        language = page.locator('[data-testid="stRadio"]').filter(has_text="Language / Idioma")
+        language.get_by_text("Español", exact=True).click()
         page.get_by_role("heading", name="Revisar una hoja de cálculo").wait_for()
         for name in ("Sobre las reglas", "Evaluar a una persona"):
             page.get_by_role("link", name=name).click()
