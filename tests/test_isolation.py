@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import _PARTIAL_HASH_SAMPLE_SIZE, _calculate_file_id
@@ -159,7 +160,8 @@ def test_two_sessions_downloading_same_named_equal_length_results_each_get_their
         session.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         session.page = session.context.new_page()
         session.page.set_default_timeout(90_000)
-        session.page.on("response", lambda r, media=session.media: media.append(r) if "/media/" in r.url else None)
+        keep = lambda r, media=session.media: media.append(r) if urlsplit(r.url).path.startswith("/media/") else None  # noqa: E731
+        session.page.on("response", keep)
         session.page.goto(server)
         session.page.get_by_role("link", name="Batch check a spreadsheet").click()
         session.page.get_by_role("heading", name="Batch check a spreadsheet").wait_for()
