@@ -156,12 +156,10 @@ def test_two_sessions_downloading_same_named_equal_length_results_each_get_their
     sessions = {}
     for key, name in TWINS.items():
         (tmp_path / key).mkdir()
-        session = SimpleNamespace(upload=_twin_export(tmp_path / key / "export.csv", name), media=[])
+        session = SimpleNamespace(upload=_twin_export(tmp_path / key / "export.csv", name))
         session.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         session.page = session.context.new_page()
         session.page.set_default_timeout(90_000)
-        keep = lambda r, media=session.media: media.append(r) if urlsplit(r.url).path.startswith("/media/") else None  # noqa: E731
-        session.page.on("response", keep)
         session.page.goto(server)
         session.page.get_by_role("link", name="Batch check a spreadsheet").click()
         session.page.get_by_role("heading", name="Batch check a spreadsheet").wait_for()
@@ -173,8 +171,10 @@ def test_two_sessions_downloading_same_named_equal_length_results_each_get_their
     for session in sessions.values():
         session.page.get_by_role("heading", name="Results for 20000 rows").wait_for()
     for key, session in sessions.items():  # both click, one after the other
-        with session.page.expect_download() as download:
+        media = lambda r: urlsplit(r.url).path.startswith("/media/") and r.status == 200  # noqa: E731
+        with session.page.expect_response(media) as served, session.page.expect_download() as download:
             session.page.get_by_role("button", name="Download results (CSV)").click()
+        session.served = served.value
         session.saved = tmp_path / key / download.value.suggested_filename
         download.value.save_as(session.saved)
         session.data = session.saved.read_bytes()
@@ -196,11 +196,9 @@ def test_two_sessions_downloading_same_named_equal_length_results_each_get_their
     assert _PARTIAL_HASH_SAMPLE_SIZE < first_difference < len(alpha.data) // 2 - _PARTIAL_HASH_SAMPLE_SIZE
 
     # Each download URL: no-store; refused without the browser's cookie, and to the other browser...
-    for key, session in sessions.items():
-        served = [r for r in session.media if r.status == 200]
-        assert served, f"no media response seen for {key}"
-        session.url = served[-1].url
-        assert served[-1].headers.get("cache-control") == "no-store"
+    for session in sessions.values():
+        session.url = session.served.url
+        assert session.served.headers.get("cache-control") == "no-store"
         assert _status(session.url) == 404
     assert alpha.url != bravo.url
     assert alpha.context.request.get(bravo.url).status == 404

@@ -141,18 +141,15 @@ def test_the_app_works_through_the_proxy_and_its_downloads_are_no_store(proxy, t
                                       ignore_https_errors=True, accept_downloads=True)
         page = context.new_page()
         page.set_default_timeout(60_000)
-        media = []
-        page.on("response", lambda r: media.append(r) if urlsplit(r.url).path.startswith("/media/") else None)
         page.goto(f"https://{NAME}:{proxy.https}/")
         page.get_by_role("heading", name="Screen one person").wait_for()  # drawn over the WebSocket
-        with page.expect_download() as download:
+        media = lambda r: urlsplit(r.url).path.startswith("/media/") and r.status == 200  # noqa: E731
+        with page.expect_response(media) as served, page.expect_download() as download:
             page.get_by_role("button", name="Download screening record (PDF)").click()
         path = tmp_path / "record.pdf"
         download.value.save_as(path)
         assert path.read_bytes().startswith(b"%PDF")
-        served = [r for r in media if r.status == 200]
-        assert served
-        headers = served[-1].headers_array()
+        headers = served.value.headers_array()
         assert [h["value"] for h in headers if h["name"].lower() == "cache-control"] == ["no-store"]
         assert [h["value"] for h in headers if h["name"].lower() == "x-frame-options"] == ["DENY"]
         cookies = {c["name"]: c for c in context.cookies()}

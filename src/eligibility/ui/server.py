@@ -209,7 +209,8 @@ class Guard:
         fetch_site = headers.get("sec-fetch-site")
         allowed = (
             manager is not None and owner is not None and not owner.stale(time.monotonic())
-            and expected is not None and browser is not None and hmac.compare_digest(expected, browser)
+            and expected is not None and browser is not None
+            and hmac.compare_digest(expected.encode(), browser.encode())
             and fetch_site in (None, "same-origin", "none")
         )
         if not allowed:
@@ -217,7 +218,7 @@ class Guard:
             return
         status = 0
 
-        async def send_once(message: Message) -> None:
+        async def send_counted(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -227,7 +228,7 @@ class Guard:
                 if owner.deadline is not None:
                     asyncio.get_running_loop().call_later(downloads.AFTER_FETCH_SECONDS + 0.1, _drop_if_stale, file_id)
 
-        await self.app(scope, receive, send_once)
+        await self.app(scope, receive, send_counted)
 
 
 def _drop_if_stale(file_id: str) -> None:
