@@ -14,8 +14,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,13 +37,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextmanager
+def streamlit_server(env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
     """`streamlit run app.py` on a free localhost port, stopped by its PID afterwards."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+         *args],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -62,6 +66,13 @@ def server() -> Iterator[str]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """One `streamlit run app.py` for the module's tests."""
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -218,19 +229,80 @@ def test_screening_in_spanish_in_the_browser(page, tmp_path):
     assert "Registro de evaluación" in text and "Puede ser miembro de la clase" in text
 
 
-def test_the_server_refuses_a_foreign_host_on_its_websocket(server):
-    """DNS-rebinding guard: the data channel answers localhost and refuses any other Host header."""
+def _handshake(server: str, host: str, origin: str | None = None) -> int:
     import http.client
     from urllib.parse import urlparse
 
     address = urlparse(server)
-    statuses = {}
-    for host in ("evil.example", "localhost"):
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-        connection.request("GET", "/_stcore/stream", headers={
-            "Host": f"{host}:{address.port}", "Connection": "Upgrade", "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        })
-        statuses[host] = connection.getresponse().status
-        connection.close()
-    assert statuses == {"evil.example": 403, "localhost": 101}
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    headers = {"Host": host, "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    connection.request("GET", "/_stcore/stream", headers={**headers, **({"Origin": origin} if origin else {})})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_the_server_refuses_a_foreign_host_or_origin_on_its_websocket(server):
+    """DNS-rebinding and cross-site guard: the data channel answers only this server, as reached."""
+    port = server.rsplit(":", 1)[1]
+    assert _handshake(server, f"evil.example:{port}") == 403
+    assert _handshake(server, f"localhost:{port}") == 101
+    assert _handshake(server, f"localhost:{port}", origin=f"http://localhost:{port}") == 101
+    assert _handshake(server, f"localhost:{port}", origin=f"http://localhost:{int(port) + 1}") == 403
+    assert _handshake(server, f"localhost:{port}", origin="http://evil.example") == 403
+
+
+def test_every_http_answer_refuses_a_foreign_host_and_forbids_framing_and_caching(server):
+    """Streamlit checked the Host header only on the WebSocket; now every request is checked, and
+    every answer forbids framing, sniffing, referrers and caching (static bundles may be cached)."""
+    port = server.rsplit(":", 1)[1]
+    for path in ("/", "/batch", "/_stcore/health", "/_stcore/host-config", "/media/" + "0" * 64 + ".csv"):
+        foreign = urllib.request.Request(server + path, headers={"Host": f"evil.example:{port}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(foreign, timeout=10)
+        assert refused.value.code == 403, path
+        try:
+            response = urllib.request.urlopen(server + path, timeout=10)
+        except urllib.error.HTTPError as error:  # an unknown media file: 404, with the same headers
+            response = error
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Referrer-Policy"] == "no-referrer", path
+    cross_site = urllib.request.Request(server + "/_stcore/health", headers={"Origin": "http://localhost:1"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(cross_site, timeout=10)
+    assert refused.value.code == 403
+
+
+def test_another_page_cannot_frame_the_app(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.set_content(f'<iframe src="{server}/" width="800" height="600"></iframe>')
+    page.wait_for_timeout(3000)
+    framed = [f for f in page.frames if f != page.main_frame]
+    assert framed and all(f.get_by_role("heading", name="Screen one person").count() == 0 for f in framed)
+    assert any("frame-ancestors" in m or "X-Frame-Options" in m for m in messages), messages
+    context.close()
+
+
+def test_a_file_name_with_a_nul_gets_one_plain_sentence_in_the_browser(page):
+    """Streamlit raised on such a name before the page ran (its generic error box, a stuck session)."""
+    page.get_by_role("link", name="Batch check a spreadsheet").click()
+    page.get_by_role("heading", name="Batch check a spreadsheet").wait_for()
+    data = (SAMPLES / "clean_sample.csv").read_bytes()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        files=[{"name": "export\x00.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    error = page.locator('[data-testid="stAlertContentError"]')
+    error.wait_for()
+    _settle(page)
+    assert error.count() == 1
+    assert "This file's name contains a character the tool cannot use (a NUL byte" in error.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    # The session is not stuck: the same file under its real name is read.
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(SAMPLES / "clean_sample.csv"))
+    page.get_by_role("button", name="Screen these rows").wait_for()

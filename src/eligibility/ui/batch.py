@@ -19,7 +19,7 @@ from ..report.csvfile import batch_csv
 from ..report.workbook import batch_workbook
 from ..runtime import paused_gc
 from ..template import template_workbook
-from .common import as_of, lang, normalizer, rules, sidebar, tr
+from .common import as_of, lang, normalizer, rules, shown, sidebar, tr
 
 MAX_UPLOAD_MB = 50
 APP_LIMITS = Limits(max_bytes=MAX_UPLOAD_MB * 1024 * 1024, max_rows=200_000, max_seconds=120)
@@ -33,8 +33,8 @@ def _state() -> dict[str, Any]:
 
 
 def _error(error: EligibilityError) -> None:
-    """One plain sentence, in the session's language."""
-    st.error(error.sentence(lang()), icon=":material/error:")
+    """One plain sentence, in the session's language (its file names and headers shown literally)."""
+    st.error(shown(error), icon=":material/error:")
 
 
 def _read(data: bytes, name: str, sheet: str | None, header_row: int | None) -> Table | None:
@@ -222,6 +222,10 @@ def page() -> None:
     profile_upload = st.file_uploader(tr("ui.batch.profile_upload"), type=["yaml", "yml", "json"], key="profile_upload")
     state = _state()
     if upload is not None:
+        if "\0" in upload.name or "\ufffd" in upload.name:  # the server turns a NUL into U+FFFD (ui/server.py)
+            st.error(tr("ui.batch.bad_file_name"), icon=":material/error:")
+            state.clear()
+            return
         data, name = upload.getvalue(), upload.name
     else:
         st.info(tr("ui.batch.empty_state"), icon=":material/upload_file:")

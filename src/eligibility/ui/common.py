@@ -8,14 +8,17 @@ nothing derived from an upload or a form is ever put in a cross-session cache.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import streamlit as st
 
 from ..engine import Determination
-from ..i18n import t
+from ..errors import EligibilityError
+from ..i18n import msg, t
 from ..normalize import Normalizer, normalizer_for
 from ..rules import RuleSet, load_rules
+from ..text import Message
 
 # Streamlit's bundled Material icons: they render without any emoji font on the machine.
 STATUS_ICONS = {
@@ -47,8 +50,11 @@ def lang() -> str:
 
 
 def tr(key: str, **params: Any) -> str:
-    """A catalogue text in the session's language."""
-    return t(key, lang(), **params)
+    """A catalogue text in the session's language, its parameters shown literally (see ``literal``).
+
+    The catalogue's own text may use markdown; a parameter (a file name, a header, a count) never can.
+    """
+    return t(key, lang(), **{name: literal(value) for name, value in params.items()})
 
 
 def as_of() -> dt.date:
@@ -57,12 +63,15 @@ def as_of() -> dt.date:
 
 
 def keep_form_state() -> None:
-    """Keep the one-person form's answers while staff look at another page (this session only).
+    """Keep the one-person form's answers, the language and the date while staff look at another
+    page (this session only).
 
-    Streamlit drops a widget's value when a page without that widget runs; assigning the value
-    back to ``st.session_state`` keeps it for the session (it is never stored anywhere else).
+    Streamlit drops a widget's value when a page without that widget runs (the sidebar's widgets
+    count as the page's: switching pages reset the language to English); assigning the value back
+    to ``st.session_state`` keeps it for the session (it is never stored anywhere else).
     """
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("p_")]:
+    kept = [k for k in st.session_state if isinstance(k, str) and (k.startswith("p_") or k in ("lang", "as_of"))]
+    for key in kept:
         st.session_state[key] = st.session_state[key]
 
 
@@ -89,26 +98,59 @@ def determination_card(det: Determination, ruleset: RuleSet) -> None:
     for element in det.elements:
         with st.container(border=True):  # one markdown block per element: fewer elements, faster updates
             st.markdown(
-                f"{STATUS_ICONS[element.status]} **{_escape(element.paragraph)} {element.title.get(language)}** — "
+                f"{STATUS_ICONS[element.status]} **{literal(element.paragraph)} {element.title.get(language)}** — "
                 f"{element.status_label.get(language)}  \n"
                 f":gray[{tr('ui.words')}: “{element.words}”]\n\n"
-                f"{_escape(element.reason(language))}"
+                f"{' '.join(shown(m) for m in element.reasons)}"
             )
     if det.questions:
-        st.markdown(f"**{tr('ui.questions')}**\n\n" + "\n".join(f"{i}. {_escape(q.text(language))}" for i, q in enumerate(det.questions, start=1)))
+        st.markdown(f"**{tr('ui.questions')}**\n\n" + "\n".join(f"{i}. {shown(q)}" for i, q in enumerate(det.questions, start=1)))
     if det.recheck_on:
-        st.markdown(f"**{tr('ui.recheck')}**  \n" + _escape(tr("ui.recheck_text", date=det.recheck_on.isoformat())))
+        st.markdown(f"**{tr('ui.recheck')}**  \n" + tr("ui.recheck_text", date=det.recheck_on.isoformat()))
     if det.documents:
-        st.markdown(f"**{tr('ui.bring')}**\n\n" + "\n".join(f"- {_escape(d.get(language))}" for d in det.documents))
+        st.markdown(f"**{tr('ui.bring')}**\n\n" + "\n".join(f"- {d.get(language)}" for d in det.documents))
     if det.notes:
-        st.markdown(f"**{tr('ui.notes')}**\n\n" + "\n".join(f"- {_escape(n.text(language))}" for n in det.notes))
+        st.markdown(f"**{tr('ui.notes')}**\n\n" + "\n".join(f"- {shown(n)}" for n in det.notes))
     if det.data_issues:
-        st.markdown(f"**{tr('ui.data_issues')}**  \n" + "\n".join(f"- {_escape(i.message.text(language))}" for i in det.data_issues))
+        st.markdown(f"**{tr('ui.data_issues')}**  \n" + "\n".join(f"- {shown(i.message)}" for i in det.data_issues))
     st.caption(tr("ui.stamp", as_of=det.as_of.isoformat(), version=det.rules_version, hash=det.rules_hash[:12]) + "  \n" + tr("ui.disclaimer"))
 
 
-def _escape(text: str) -> str:
-    """Text from the rules or a person, shown literally in markdown (no links, no formatting)."""
-    for char in "\\`*_[]<>#|~$":
-        text = text.replace(char, "\\" + char)
-    return text
+# Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and together
+# they are all the syntax markdown (links, images, emphasis, code, HTML, tables, math) is made of.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Line breaks and other control characters would start a new block (a heading, a list, a quote).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Some syntax is found in the text after escapes are undone: GFM's bare links (http://, www., a@b.c)
+# and Streamlit's :color[...] and :icon: shortcodes. An invisible WORD JOINER after each ':' and '@'
+# and between 'www' and '.' leaves the text as it reads and breaks every one of those patterns.
+_AFTER_JOINER = re.compile(r"(?<=[:@])|(?<=www)(?=\.)", flags=re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def shown(message: Message | EligibilityError) -> str:
+    """A message or an error as markdown in the session's language: the catalogue's (or the
+    rules') words as written, every parameter literal, also inside a message used as a parameter."""
+    language = lang()
+    if isinstance(message, EligibilityError):
+        message = msg(f"error.{message.code}", **message.params)
+
+    def value(parameter: Any) -> str:
+        if isinstance(parameter, Message):
+            return shown(parameter)
+        return literal(parameter.get(language) if hasattr(parameter, "get") else parameter)
+
+    return message.template.get(language).format(**{k: value(v) for k, v in message.params})
+
+
+def literal(value: Any) -> str:
+    """``value`` as text that markdown shows exactly as written: no link, image, formatting or HTML.
+
+    The one way text that did not come from the catalogues or the rules (a file name, a sheet name,
+    a header, a cell, an answer typed into the form, an error's parameters) reaches anything
+    Streamlit renders as markdown: labels, help, captions, alerts, markdown. ``tr`` applies it to
+    every parameter. (Not for code spans, where a backslash shows; no catalogue text puts a
+    parameter that can hold punctuation in one.)
+    """
+    text = _AFTER_JOINER.sub(WORD_JOINER, _CONTROL.sub(" ", str(value)))
+    return _PUNCTUATION.sub(r"\\\1", text)
