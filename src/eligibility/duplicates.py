@@ -71,6 +71,13 @@ def flag(row_keys: np.ndarray, row_numbers: Sequence[int], code: str, column: st
     out = []
     for rows in groups.values():
         for i in rows:
-            others = ", ".join(str(row_numbers[j]) for j in rows if j != i)
-            out.append((i, DataIssue(code, None, "", msg(f"issue.{code}", rows=others), row_numbers[i], column, "warning")))
+            others = [str(row_numbers[j]) for j in rows if j != i]
+            listed: object = ", ".join(others[:SHOWN_ROWS])
+            if len(others) > SHOWN_ROWS:  # a row repeated many times names a few others, not all of them
+                listed = msg("issue.more_rows", rows=listed, count=len(others) - SHOWN_ROWS)
+            out.append((i, DataIssue(code, None, "", msg(f"issue.{code}", rows=listed), row_numbers[i], column, "warning")))
     return out
+
+
+SHOWN_ROWS = 5
+"""How many other rows a duplicate names (the rest are counted)."""
