@@ -54,7 +54,8 @@ def renamed_rules(tmp_path_factory) -> Path:
     rules["elements"].insert(2, fourth)
     rules = _rename(rules, RENAMED)
     (folder / "mpp1_class.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (folder / "vocabulary.yaml").write_text((ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("vocabulary.yaml", "federal_holidays.yaml"):
+        (folder / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "cases").mkdir()
     for path in (ROOT / "rules" / "cases").glob("*.yaml"):
         cases = _rename(yaml.safe_load(path.read_text(encoding="utf-8")), RENAMED)

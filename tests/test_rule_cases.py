@@ -133,7 +133,8 @@ def _write_rules(tmp_path: Path, mutate) -> Path:
     rules = yaml.safe_load((ROOT / "rules" / "mpp1_class.yaml").read_text(encoding="utf-8"))
     mutate(rules)
     (tmp_path / "mpp1_class.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
-    (tmp_path / "vocabulary.yaml").write_text((ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("vocabulary.yaml", "federal_holidays.yaml"):
+        (tmp_path / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
     return tmp_path
 
 
@@ -175,6 +176,7 @@ def test_broken_yaml_is_a_rules_error(tmp_path):
     """A rules file that is not YAML at all is reported, not a traceback."""
     (tmp_path / "mpp1_class.yaml").write_text("elements: [unclosed", encoding="utf-8")
     (tmp_path / "vocabulary.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "federal_holidays.yaml").write_text("{}", encoding="utf-8")
     with pytest.raises(RulesError, match="valid YAML"):
         load_rules(tmp_path)
 
@@ -207,3 +209,18 @@ def test_every_case_gets_the_same_answer_through_the_batch(case, ruleset):
     assert result.outcome[0] == case.expect.outcome
     for element_id, wanted in case.expect.statuses().items():
         assert result.statuses[element_id][0] == wanted
+
+
+def test_the_holiday_table_in_the_rules_is_the_maintained_calendar(ruleset):
+    """rules/federal_holidays.yaml equals the pinned `holidays` package's U.S. federal holidays, and
+    reaches ten years past today (regenerate it with scripts/make_holiday_table.py)."""
+    import datetime as dt
+
+    import holidays
+
+    table = ruleset.holidays
+    first, last = table.covers["from"], table.covers["to"]
+    calendar = holidays.country_holidays("US", categories=("public",), years=range(first.year, last.year + 1))
+    assert dict(table.holidays) == dict(calendar)
+    assert last.year >= dt.date.today().year + 10
+    assert "holidays" in table.source

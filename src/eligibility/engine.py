@@ -163,6 +163,7 @@ class _Element:
         self.read_as = Quoted(quotes.read_as, quotes.read_as_shared)
         self.unreadable = Quoted(quotes.unreadable, quotes.unreadable_shared)
         self.labels = {f: CatalogText(f"field.{f}") for f in element.facts}
+        self.holidays = ruleset.holidays
         self.kind_data = KIND_COMPILERS[element.kind](element, self)
 
     def message(self, key: str, **params: object) -> Message:
@@ -307,7 +308,7 @@ class _Table(NamedTuple):
     days: int
     rolls: frozenset[int]
     holidays: Any
-    """The federal legal holidays (a ``holidays`` calendar filled for every year once), or None."""
+    """The federal legal holidays (date -> name, from ``rules/federal_holidays.yaml``), or None."""
     notes: dict[str, Text]
 
 
@@ -321,18 +322,8 @@ def _compile_table(element: CaseStatusElement, e: _Element) -> _Table:
         rows[code] = (row.rule, row.status, e.reason.get(row.reason or ""), notes, appeal)
     period = element.appeal_period
     rolls = frozenset({"saturday": 5, "sunday": 6}[d] for d in period.rolls_past if d != "federal_holiday")
-    calendar = None
-    if "federal_holiday" in period.rolls_past and period.holidays is not None:
-        import holidays
-
-        # Filled for every year up front, so nothing about the dates screened is kept in it.
-        calendar = holidays.country_holidays(
-            period.holidays.country, categories=tuple(period.holidays.categories), years=HOLIDAY_YEARS, expand=False
-        )
+    calendar = e.holidays.holidays if "federal_holiday" in period.rolls_past else None
     return _Table(rows, element.status_labels, period.days, rolls, calendar, element.notes)
-
-
-HOLIDAY_YEARS = range(1990, 2101)
 
 
 class _Deadline(NamedTuple):
@@ -343,7 +334,7 @@ class _Deadline(NamedTuple):
 
 def appeal_deadline(order: dt.date, table: _Table) -> _Deadline:
     """The last day to appeal an order: ``days`` calendar days later, moved to the next business
-    day past weekends and federal legal holidays (read from the pinned ``holidays`` package)."""
+    day past weekends and federal legal holidays (``rules/federal_holidays.yaml``)."""
     day = first = order + dt.timedelta(days=table.days)
     why = None
     while True:

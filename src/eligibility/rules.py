@@ -34,6 +34,7 @@ Status = Literal["met", "not_met", "unknown", "review"]
 Outcome = Literal["likely_member", "not_member", "needs_info", "needs_review"]
 RULES_FILE = "mpp1_class.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+HOLIDAYS_FILE = "federal_holidays.yaml"
 
 
 def default_rules_dir() -> Path:
@@ -286,25 +287,19 @@ class StatusRow(_Strict):
         return self
 
 
-class HolidayCalendar(_Strict):
-    """Which legal holidays move a deadline (read from the pinned ``holidays`` package)."""
+class HolidayTable(_Strict):
+    """The federal legal holidays that move a deadline (``rules/federal_holidays.yaml``), with their source."""
 
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    categories: list[str] = ["public"]
+    source: str
+    covers: dict[Literal["from", "to"], dt.date]
+    holidays: dict[dt.date, str]
 
 
 class AppealPeriod(_Strict):
     days: int = Field(gt=0)
     rolls_past: list[Literal["saturday", "sunday", "federal_holiday"]] = []
-    holidays: HolidayCalendar | None = None
     source: str
     note: str = ""
-
-    @model_validator(mode="after")
-    def _calendar_for_holidays(self) -> AppealPeriod:
-        if "federal_holiday" in self.rolls_past and self.holidays is None:
-            raise ValueError("`rolls_past: federal_holiday` needs a `holidays` calendar")
-        return self
 
 
 class CaseStatusElement(_ElementBase):
@@ -471,9 +466,10 @@ class Vocabulary(_Strict):
 class RuleSet:
     """The loaded rules: the validated file, its vocabulary, version and content hash."""
 
-    def __init__(self, rules: RuleFile, vocabulary: Vocabulary, content_hash: str, source: Path) -> None:
+    def __init__(self, rules: RuleFile, vocabulary: Vocabulary, content_hash: str, source: Path, holidays: HolidayTable) -> None:
         self.rules = rules
         self.vocabulary = vocabulary
+        self.holidays = holidays
         self.hash = content_hash
         self.source = source
         self.version = rules.version
@@ -551,19 +547,19 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
 
 
 def load_rules(rules_dir: Path | str | None = None) -> RuleSet:
-    """Load and validate ``mpp1_class.yaml`` and ``vocabulary.yaml`` from ``rules_dir``.
+    """Load and validate ``mpp1_class.yaml``, ``vocabulary.yaml`` and ``federal_holidays.yaml`` from ``rules_dir``.
 
-    The content hash covers both files' bytes, so any change to the rules changes it.
+    The content hash covers every file's bytes, so any change to the rules changes it.
     """
     folder = Path(rules_dir) if rules_dir is not None else default_rules_dir()
-    rules_path = folder / RULES_FILE
-    vocab_path = folder / VOCABULARY_FILE
+    paths = [folder / RULES_FILE, folder / VOCABULARY_FILE, folder / HOLIDAYS_FILE]
     digest = hashlib.sha256()
-    for path in (rules_path, vocab_path):
+    for path in paths:
         try:
             digest.update(path.read_bytes())
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise RulesError(path, None, "a rules file at this path") from None
-    rules = _validate(RuleFile, _read_yaml(rules_path), rules_path)
-    vocabulary = _validate(Vocabulary, _read_yaml(vocab_path), vocab_path)
-    return RuleSet(rules, vocabulary, digest.hexdigest(), folder)
+    rules = _validate(RuleFile, _read_yaml(paths[0]), paths[0])
+    vocabulary = _validate(Vocabulary, _read_yaml(paths[1]), paths[1])
+    holidays = _validate(HolidayTable, _read_yaml(paths[2]), paths[2])
+    return RuleSet(rules, vocabulary, digest.hexdigest(), folder, holidays)
