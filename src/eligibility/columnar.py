@@ -106,6 +106,8 @@ def per_combination(
 def pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     """A column as a Python list; a dictionary-encoded one is decoded by indexing its few distinct
     values (Arrow's own ``to_pylist`` builds every value anew, many times slower)."""
+    if isinstance(array, pa.ChunkedArray):
+        return [value for chunk in array.chunks for value in pylist(chunk)]
     if isinstance(array, pa.DictionaryArray):
         values = np.array([*array.dictionary.to_pylist(), None], dtype=object)
         index = pc.fill_null(array.indices, len(array.dictionary)).to_numpy(zero_copy_only=False)

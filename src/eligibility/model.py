@@ -216,19 +216,19 @@ class Facts:
     without pydantic. The batch builds one per distinct combination of facts, where a pydantic
     model would cost many times more; both are built by ``Normalizer.record``."""
 
-    __slots__ = (*FIELDS, "readings", "data_issues")
+    readings: tuple = ()
+    data_issues: tuple = ()
 
     def __init__(self, **values: Any) -> None:
-        for name in FIELDS:
-            setattr(self, name, "unknown" if name in YES_NO_FIELDS else None)
-        self.readings: tuple = ()
-        self.data_issues: tuple = ()
-        for name, value in values.items():
-            setattr(self, name, value)
+        self.__dict__.update(values)  # the rest are the class's defaults, set once below
 
     def reading(self, field: str) -> Reading | None:
         """How the cell of ``field`` was read, when it was free text."""
         return next((r for r in self.readings if r.field == field), None)
+
+
+for _name in FIELDS:  # IntakeRecord's defaults: "unknown" for a yes/no, None for the rest
+    setattr(Facts, _name, "unknown" if _name in YES_NO_FIELDS else None)
 
 
 __all__ = ["FIELDS", "YES_NO_FIELDS", "CaseStatus", "DataIssue", "DateReadings", "Facts", "IntakeRecord", "PartialDate",

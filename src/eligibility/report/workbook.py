@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from .. import columnar
 from ..batch import BatchResult, added_columns
 from ..i18n import t
 from ..rules import RuleSet
@@ -25,27 +26,19 @@ FILLS = {"likely_member": "#C6EFCE", "not_member": "#EDEDED", "needs_info": "#FF
 
 
 def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
-    """A DataFrame for the XLSX writer: Arrow-backed where a column has one type, else object.
+    """A DataFrame for the XLSX writer, every column of Python values (the writer reads a column
+    with ``tolist()``, which for an Arrow-backed column builds every value one call at a time).
 
     Values keep their types (numbers, dates, text); text is always written as text, never as a
-    formula or a link.
+    formula or a link. Dictionary-encoded texts are decoded by index, each distinct text once.
     """
     import pandas as pd
 
     data = {}
     for header, values in zip(headers, columns, strict=True):
         if isinstance(values, pa.ChunkedArray | pa.Array):
-            if pa.types.is_dictionary(values.type):  # the writer needs each cell's text itself
-                values = values.cast(values.type.value_type)
-            data[header] = pd.Series(pd.arrays.ArrowExtensionArray(values))
-            continue
-        try:
-            array = pa.array(values)
-            if pa.types.is_null(array.type):
-                raise pa.ArrowInvalid("all empty")
-            data[header] = pd.Series(pd.arrays.ArrowExtensionArray(array))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            data[header] = pd.Series(values, dtype=object)
+            values = columnar.pylist(values)
+        data[header] = pd.Series(values, dtype=object)
     return pd.DataFrame(data, copy=False)
 
 
