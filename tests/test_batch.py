@@ -15,7 +15,9 @@ from eligibility.batch import added_columns, issue_text, row_outputs, screen_tab
 from eligibility.fields import FIELDS
 from eligibility.read import read_table
 
-from .conftest import AS_OF, SAMPLES
+from .conftest import AS_OF, ROOT, SAMPLES
+
+EOIR = ROOT / "tests" / "fixtures" / "eoir"
 
 cells = {
     "client_id": st.from_regex(r"C-[0-9]{3}", fullmatch=True),  # a row with nothing in it is not a person
@@ -36,6 +38,13 @@ cells = {
                                    "2026-10-22", "03/04/2020"]),
     "appeal_filed": st.sampled_from(["", "yes", "no", "waived?"]),
     "other_case_pending": st.sampled_from(["", "yes", "no", "tal vez"]),
+    "eoir_text": st.sampled_from(["", "This case was terminated.", "No appeal was received for this case.",
+                                  "On January 15, 2020, the immigration judge ordered ANA GARCIA removed in absentia.",
+                                  "The immigration judge ORDERED REMOVAL on October 22, 2026.\nBIA Case Information\n"
+                                  "No appeal was received for this case.",
+                                  "The immigration judge ORDERED REMOVAL on 03/04/2020.", "It is still pending.", "No case info found",
+                                  "An appeal was received on May 1, 2020.", "No appeal was received. An appeal was received on May 1, 2020.",
+                                  *(p.read_text(encoding="utf-8") for p in sorted(EOIR.glob("*.txt"))[::7])]),
     "a_number": st.sampled_from(["", "A012345678", "12345", "012345678"]),
     "full_name": st.sampled_from(["", "Test Uno", "Test Dos"]),
     "date_of_birth": st.sampled_from(["", "1990-01-01", "04/05/1990", "25/12/1985"]),
@@ -176,6 +185,7 @@ def test_the_messy_spanish_sample_is_read_as_staff_meant_it(ruleset):
     table = read_table(SAMPLES / "messy_spanish.csv")
     assert (table.encoding, table.delimiter) == ("cp1252", ";")
     result = screen_table(table, ruleset, as_of=AS_OF)
-    assert {m.field for m in result.mapping if m.field} == set(FIELDS) - {"first_name", "middle_name", "last_name", "arrived_unaccompanied"}
+    unmapped = {"first_name", "middle_name", "last_name", "arrived_unaccompanied", "eoir_text"}
+    assert {m.field for m in result.mapping if m.field} == set(FIELDS) - unmapped
     assert result.outcome[:3] == ["likely_member", "likely_member", "likely_member"]
     assert result.date_columns[1].order == "dmy"

@@ -306,3 +306,28 @@ def test_a_file_name_with_a_nul_gets_one_plain_sentence_in_the_browser(page):
     # The session is not stuck: the same file under its real name is read.
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(SAMPLES / "clean_sample.csv"))
     page.get_by_role("button", name="Screen these rows").wait_for()
+
+
+def test_pasting_from_eoirs_case_portal_fills_the_form_in_the_browser(page):
+    """Open the paste box, paste the portal's page, read what it says beside its sentences, and use it."""
+    text = (ROOT / "tests" / "fixtures" / "eoir" / "25_full_page_with_furniture.txt").read_text(encoding="utf-8")
+    _radio(page, "Returned to Mexico under MPP?", "Yes")
+    _radio(page, "Date first returned to Mexico", "Month and year")
+    _select(page, "Month", "July")
+    _number(page, "Year", "2019")
+    _select(page, "Country the person is in now", "Honduras")
+    page.get_by_text("More information needed", exact=True).first.wait_for()
+    page.get_by_text("Paste from EOIR's case portal", exact=True).click()
+    box = page.locator('[data-testid="stTextArea"]').filter(has_text="Text from EOIR's case portal").locator("textarea")
+    box.fill(text)
+    box.press("Control+Enter")  # a text area sends its value on Ctrl+Enter (or when it loses focus)
+    _settle(page)
+    page.get_by_text("From: “On December 4, 2019, the immigration judge ordered PEREZ, JUAN CARLOS removed in absentia.”").first.wait_for()
+    assert page.get_by_text("Removal order in absentia").count() >= 1
+    page.get_by_role("button", name="Use these answers").click()
+    _settle(page)
+    page.get_by_text("May be a class member", exact=True).first.wait_for()
+    status = page.locator('[data-testid="stSelectbox"]').filter(has_text="Immigration court case status").locator("input")
+    assert status.input_value() == "Removal order in absentia"
+    page.get_by_text("The person was ordered removed in absentia; such an order is final when entered.").first.wait_for()
+    _shot(page, "screen-eoir-paste")

@@ -69,7 +69,7 @@ def test_a_not_member_stays_a_not_member_whatever_blank_is_filled_in(record, fil
     blanks = {k: v for k, v in fill.items() if getattr(record, k) in (None, "unknown")}
     if record.mpp_enrolled == "no":
         blanks.pop("mpp_enrollment_date", None)
-    filled = record.model_copy(update=blanks)
+    filled = IntakeRecord.model_validate({**dict(record), **blanks})  # validated: a status code becomes a CaseStatus
     assert evaluate(filled, ruleset, as_of=AS_OF).outcome == "not_member"
 
 
@@ -113,4 +113,4 @@ def test_the_canonical_fields_are_the_contracts():
     """The intake fields are exactly the canonical names of the domain contract."""
     assert FIELDS == ("client_id", "full_name", "first_name", "middle_name", "last_name", "a_number", "date_of_birth",
                       "nationality", "mpp_enrolled", "mpp_enrollment_date", "arrived_unaccompanied", "current_country",
-                      "entered_us_since_mpp", "case_status", "order_date", "appeal_filed", "other_case_pending", "notes")
+                      "entered_us_since_mpp", "case_status", "order_date", "appeal_filed", "other_case_pending", "eoir_text", "notes")

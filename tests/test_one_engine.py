@@ -54,7 +54,7 @@ def renamed_rules(tmp_path_factory) -> Path:
     rules["elements"].insert(2, fourth)
     rules = _rename(rules, RENAMED)
     (folder / "mpp1_class.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    for name in ("vocabulary.yaml", "federal_holidays.yaml"):
+    for name in ("vocabulary.yaml", "federal_holidays.yaml", "eoir_portal.yaml"):
         (folder / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "cases").mkdir()
     for path in (ROOT / "rules" / "cases").glob("*.yaml"):
@@ -161,7 +161,7 @@ LAYERS = [
     {"fields", "cells", "text", "i18n", "errors", "phrases", "runtime"},
     {"rules", "model"},
     {"engine"},
-    {"normalize", "mapping", "read", "cases", "template"},
+    {"normalize", "eoir", "mapping", "read", "cases", "template"},
     {"batch", "columnar", "duplicates"},
     {"report"},
     {"cli", "ui"},

@@ -133,7 +133,7 @@ def _write_rules(tmp_path: Path, mutate) -> Path:
     rules = yaml.safe_load((ROOT / "rules" / "mpp1_class.yaml").read_text(encoding="utf-8"))
     mutate(rules)
     (tmp_path / "mpp1_class.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
-    for name in ("vocabulary.yaml", "federal_holidays.yaml"):
+    for name in ("vocabulary.yaml", "federal_holidays.yaml", "eoir_portal.yaml"):
         (tmp_path / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
     return tmp_path
 
@@ -177,6 +177,7 @@ def test_broken_yaml_is_a_rules_error(tmp_path):
     (tmp_path / "mpp1_class.yaml").write_text("elements: [unclosed", encoding="utf-8")
     (tmp_path / "vocabulary.yaml").write_text("{}", encoding="utf-8")
     (tmp_path / "federal_holidays.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "eoir_portal.yaml").write_text("{}", encoding="utf-8")
     with pytest.raises(RulesError, match="valid YAML"):
         load_rules(tmp_path)
 

@@ -41,7 +41,7 @@ from .engine import (
     review_points,
 )
 from .errors import InputFileError
-from .fields import DATE_FIELDS, NAME_FIELDS
+from .fields import DATE_FIELDS, NAME_FIELDS, PORTAL_FIELDS
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
 from .model import DataIssue
 from .normalize import DateOrder, Normalizer, OrderDecision, Read, normalize_a_numbers, normalizer_for, settle_date_order
@@ -300,6 +300,25 @@ def _read_columns(
     return columns, dates
 
 
+def _merge_portal(columns: dict[str, _Column], normalizer: Normalizer, n: int) -> None:
+    """Text pasted from EOIR's portal, merged into the case fields it settles, once per distinct
+    combination of the text and those fields' cells, by the merge the one-person path uses
+    (``PortalReader.merge``). A field only the portal fills gets a column of its own."""
+    portal = columns["eoir_text"]
+    present = [f for f in PORTAL_FIELDS if f in columns]
+    group, first = columnar.distinct_rows([portal.codes, *(columns[f].codes for f in present)], n)
+    merged: dict[str, list[Read]] = {f: [] for f in PORTAL_FIELDS}
+    for row in first.tolist():
+        reads = {f: columns[f].reads[int(columns[f].codes[row])] for f in present}
+        reads["eoir_text"] = portal.reads[int(portal.codes[row])]
+        out = normalizer.portal.merge(reads)
+        for f in PORTAL_FIELDS:
+            merged[f].append(out.get(f, Read(None)))
+    for f in PORTAL_FIELDS:
+        if f in present or any(r.value is not None or r.reading is not None for r in merged[f]):
+            columns[f] = _Column(group, merged[f], blank_slot=False)
+
+
 # ---------------------------------------------------------------------------------- screening
 
 
@@ -348,6 +367,8 @@ def screen_table(
             name_parts = [table.column(by_field["full_name"].index)]
         names = pool.submit(lambda: folded_codes(name_column(name_parts))) if name_parts else None
         columns, dates = _read_columns(table, by_field, encoded, normalizer, date_orders)
+        if "eoir_text" in columns:
+            _merge_portal(columns, normalizer, n)
         element_rows, element_results = _evaluate_elements(columns, ruleset, normalizer, as_of, n, check_budget)
         arrays = _outputs(element_rows, element_results, ruleset, lang, as_of, n)
         issues_by_row, issue_parts = _row_issues(table, by_field, columns, names.result() if names else None, lang)
@@ -554,6 +575,8 @@ def missing_fields(mapping: Sequence[ColumnMatch], ruleset: RuleSet) -> list[str
     """Fields an element's own test reads that no column maps to: unknown on every row. (Fields
     only exceptions read change nothing when blank, so they are not missing.)"""
     have = {m.field for m in mapping if m.field}
+    if "eoir_text" in have:  # text from EOIR's portal may settle the case fields
+        have |= set(PORTAL_FIELDS)
     read = {f for e in ruleset.rules.elements for f in e.READS}
     return [f for f in ruleset.read_fields if f in read and f not in have]
 

@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     person.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
     person.add_argument("--lang", **languages)
     person.add_argument("--pdf", type=Path, help=t("cli.help.pdf"))
+    person.add_argument("--facts", dest="facts_file", metavar="FILE", help=t("cli.help.facts_file"))
+
+    read_eoir = sub.add_parser("read-eoir", parents=[common], help=t("cli.help.read_eoir"))
+    read_eoir.add_argument("file", metavar="FILE", help=t("cli.help.eoir_file"))
+    read_eoir.add_argument("--lang", **languages)
 
     template = sub.add_parser("template", parents=[common], help=t("cli.help.template"))
     template.add_argument("-o", "--output", type=Path, required=True, help=t("cli.help.output"))
@@ -154,10 +159,25 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
     from .report.pdf import screening_pdf
 
     raw: dict[str, str] = {}
+    given: list[tuple[str, str]] = []
+    if args.facts_file:
+        name = "stdin" if args.facts_file == "-" else args.facts_file
+        for number, line in enumerate(_text(args.facts_file).splitlines(), start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            field, sep, value = line.partition("=")
+            if not sep or field.strip() not in FIELDS:
+                raise UsageError("bad_fact_line", line=number, name=name, text=line[:80])
+            given.append((field.strip(), value.strip()))
     for fact in args.facts:
         name, sep, value = fact.partition("=")
         if not sep or name not in FIELDS:
             raise UsageError("bad_fact", fact=fact, fields=", ".join(FIELDS))
+        given.append((name, value))
+    for name, value in given:
+        if name in raw and raw[name] != value:
+            raise UsageError("fact_twice", field=name, first=raw[name], second=value)
         raw[name] = value
     record = normalizer_for(ruleset).to_record(raw, _orders(args))
     det = evaluate(record, ruleset, as_of=args.as_of or dt.date.today())
@@ -179,6 +199,39 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
     if args.pdf:
         args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang))
         print(t("cli.wrote", lang, path=args.pdf))
+    return 0
+
+
+def _text(path: str) -> str:
+    """A text file's content (``-``: standard input), UTF-8 or else Windows-1252, as staff save them."""
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_eoir(args: argparse.Namespace, ruleset: RuleSet) -> int:
+    """Print what text from EOIR's portal says, as field=value lines with the sentences they rest on."""
+    from .fields import PORTAL_FIELDS
+    from .normalize import normalizer_for
+
+    lang = args.lang
+    reading = normalizer_for(ruleset).portal.read_text(_text(args.file))
+    print(t("cli.eoir.header", lang, version=ruleset.version))
+    found = reading.fields
+    for field in PORTAL_FIELDS:
+        item = found.get(field)
+        if item is None:
+            continue
+        print(f"{field}={item.written}")
+        if not item.written and item.read.reading is not None and item.read.reading.why is not None:
+            print(t("cli.eoir.not_read", lang, field=field, why=item.read.reading.why.get(lang)))
+        for sentence in item.sentences:
+            print(t("cli.eoir.from", lang, text=" ".join(sentence.split())))
+    left = [f for f in PORTAL_FIELDS if f not in found]
+    if left:
+        print(t("cli.eoir.nothing", lang, fields=", ".join(left)))
     return 0
 
 
@@ -228,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ruleset = load_rules(args.rules_dir)
         if args.command == "person":
             return _person(args, ruleset)
+        if args.command == "read-eoir":
+            return _read_eoir(args, ruleset)
         if args.command == "template":
             from .template import template_workbook
 

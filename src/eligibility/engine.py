@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from .i18n import CatalogText
-from .model import CaseStatus, IntakeRecord, PartialDate, PlaceSet, readings_of
+from .model import CaseStatus, Conflict, IntakeRecord, PartialDate, PlaceSet, readings_of
 from .rules import CaseStatusElement, CurrentLocationElement, EnrollmentWindowElement, RuleSet, Text
 from .text import CountryName, Message, Quoted
 
@@ -132,6 +132,8 @@ class Determination(NamedTuple):
 
 
 def _fact(value: object) -> str:
+    if isinstance(value, Conflict):
+        return str(value)
     if isinstance(value, CaseStatus):
         return " + ".join(value.codes)
     return "" if value is None or value == "unknown" else str(value)
@@ -158,7 +160,10 @@ class _Element:
         self.note = {k: Message(v, (), k) for k, v in element.notes.items()}
         self.exceptions = element.exceptions
         self.reads = element.READS
+        self.conditions = element.reads_only_when()
         self.test = KIND_TESTS[element.kind]
+        disagree = rules.sources_disagree
+        self.disagree = (disagree.status, Message(disagree.reason, (), "sources_disagree"))
         quotes = rules.quotes
         self.read_as = Quoted(quotes.read_as, quotes.read_as_shared)
         self.unreadable = Quoted(quotes.unreadable, quotes.unreadable_shared)
@@ -189,6 +194,30 @@ class _Element:
         facts = tuple(getattr(record, f) for f in self.spec.fields)
         quoted = self.quotes(record, rested_on) if getattr(record, "readings", ()) else ()
         return ElementResult(self.id, status, (*quoted, *reasons), facts, questions, notes, self.spec, None, recheck)
+
+
+def _read_here(e: _Element, record: Any) -> tuple[str, ...]:
+    """The facts the kind reads for this record: a fact read only for some values of another
+    counts only where it is read (the rule by which the batch groups rows: ``reads_only_when``)."""
+    found = []
+    for name in e.reads:
+        condition = e.conditions.get(name)
+        if condition is not None:
+            control = getattr(record, condition[0], None)
+            if not any(c in condition[1] for c in getattr(control, "codes", ())):
+                continue
+        found.append(name)
+    return tuple(found)
+
+
+def _run(e: _Element, record: Any, as_of: dt.date) -> ElementResult:
+    """The kind's test, unless a fact it reads has sources that disagree (a :class:`Conflict`):
+    then the rules' ``sources_disagree`` status, quoting what it read (neither value is taken)."""
+    read = _read_here(e, record)
+    if any(isinstance(getattr(record, name, None), Conflict) for name in read):
+        status, reason = e.disagree
+        return e.result(status, (reason,), record, read)
+    return e.test(e, record, as_of)
 
 
 class _Plan:
@@ -450,9 +479,11 @@ KIND_COMPILERS: dict[str, Callable[[Any, _Element], Any]] = {
 
 def _exception_applies(x: Any, record: Any) -> str | None:
     """``"yes"`` when the exception applies, ``"unsure"`` when a written cell may make it apply,
-    None when it does not."""
+    ``"disagree"`` when a fact it reads has sources that disagree, None when it does not."""
     when = x.when
     value = getattr(record, when.field)
+    if any(isinstance(getattr(record, f), Conflict) for f in when.fields):
+        return "disagree"  # two sources disagree: never treated as either
     if when.before is not None:
         other = getattr(record, when.before)
         if value is None or other is None:
@@ -493,6 +524,9 @@ def _apply(e: _Element, result: ElementResult, record: Any) -> ElementResult:
         if applies == "yes":
             params = {f: _display(f, getattr(record, f)) for f in fields}
             extra.append(e.message(x.id, **params))
+        elif applies == "disagree":
+            if e.disagree[1] not in extra:
+                extra.append(e.disagree[1])
         else:
             extra.append(e.reason[x.unreadable_reason] if x.unreadable_reason else e.reason[x.id])
         extra.extend(q for q in e.quotes(record, fields) if q not in result.reasons and q not in extra)
@@ -552,13 +586,13 @@ def documents_for(elements: Sequence[ElementResult], outcome: str) -> tuple[Text
 def evaluate_base(element_id: str, record: Any, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
     """One element's kind test, before its exceptions."""
     e = plan_for(ruleset).by_id[element_id]
-    return e.test(e, record, as_of)
+    return _run(e, record, as_of)
 
 
 def evaluate_element(element_id: str, record: Any, ruleset: RuleSet, as_of: dt.date) -> ElementResult:
     """One element: its kind's test, then its exceptions."""
     e = plan_for(ruleset).by_id[element_id]
-    return _apply(e, e.test(e, record, as_of), record)
+    return _apply(e, _run(e, record, as_of), record)
 
 
 def determine(elements: tuple[ElementResult, ...], ruleset: RuleSet, as_of: dt.date, data_issues: tuple = ()) -> Determination:
@@ -592,5 +626,5 @@ def evaluate(record: IntakeRecord, ruleset: RuleSet, *, as_of: dt.date) -> Deter
     'likely_member'
     """
     plan = ruleset.compiled.get("plan") or plan_for(ruleset)
-    elements = tuple(_apply(e, e.test(e, record, as_of), record) for e in plan.elements)
+    elements = tuple(_apply(e, _run(e, record, as_of), record) for e in plan.elements)
     return determine(elements, ruleset, as_of, record.data_issues)

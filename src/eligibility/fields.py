@@ -21,16 +21,22 @@ FIELDS: tuple[str, ...] = (
     "order_date",
     "appeal_filed",
     "other_case_pending",
+    "eoir_text",
     "notes",
 )
 """The canonical intake fields, in the order of an intake interview. ``first_name``,
-``middle_name`` and ``last_name`` hold a name split over several columns (case-management exports)."""
+``middle_name`` and ``last_name`` hold a name split over several columns (case-management exports).
+``eoir_text`` is text pasted from EOIR's case portal: it is read into the case fields it settles
+(``PORTAL_FIELDS``), filling only what the other fields leave blank."""
 
 YES_NO_FIELDS = ("mpp_enrolled", "arrived_unaccompanied", "entered_us_since_mpp", "appeal_filed", "other_case_pending")
 DATE_FIELDS = ("date_of_birth", "mpp_enrollment_date", "order_date")
 COUNTRY_FIELDS = ("nationality", "current_country")
 NAME_FIELDS = ("full_name", "first_name", "middle_name", "last_name")
 TEXT_FIELDS = ("client_id", *NAME_FIELDS, "notes")
-IDENTIFYING_FIELDS = (*NAME_FIELDS, "a_number", "date_of_birth", "notes")
-"""Fields that identify a person (free-text notes can name people too). A report for sharing is
-built from an allow-list and carries none of these, nor any other column of the upload."""
+PORTAL_FIELDS = ("case_status", "order_date", "appeal_filed", "other_case_pending")
+"""The fields text from EOIR's case portal can settle."""
+IDENTIFYING_FIELDS = (*NAME_FIELDS, "a_number", "date_of_birth", "notes", "eoir_text")
+"""Fields that identify a person (free-text notes and the portal's page, which names the person,
+too). A report for sharing is built from an allow-list and carries none of these, nor any other
+column of the upload."""

@@ -143,6 +143,21 @@ class CaseStatus(NamedTuple):
     appeal: str | None = None
 
 
+class Conflict(NamedTuple):
+    """Two sources of one fact that disagree (a column and the text pasted from EOIR's portal, or
+    one of them could not be read): neither value is taken. Every element that reads the fact gets
+    the rules' ``sources_disagree`` status, quoting both.
+
+    >>> str(Conflict(("no", "yes")))
+    'no ≠ yes'
+    """
+
+    values: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        return " ≠ ".join(" + ".join(v.codes) if isinstance(v, CaseStatus) else str(v) for v in self.values)
+
+
 class Reading(NamedTuple):
     """How a free-text cell was read, so a reason can quote it ("“Terminado” read as: ...").
 
@@ -160,7 +175,9 @@ class IntakeRecord(BaseModel):
     """One person's facts, in canonical form (build it from raw cells with ``Normalizer.to_record``).
 
     Canonical values only: a yes/no is ``"yes"``/``"no"``/``"unknown"``, a country an ISO code, a
-    date a :class:`PartialDate`, a case status a status-table code (or a :class:`CaseStatus`).
+    date a :class:`PartialDate`, a case status a status-table code (or a :class:`CaseStatus`). A
+    case fact whose two sources disagree is a :class:`Conflict` (only ``Normalizer.record`` builds
+    one, without validation, so it is not among the annotations).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, extra="forbid")
@@ -182,6 +199,8 @@ class IntakeRecord(BaseModel):
     order_date: PartialDate | DateReadings | None = None
     appeal_filed: YesNo = "unknown"
     other_case_pending: YesNo = "unknown"
+    eoir_text: str | None = None
+    """Never set on a built record: the portal text is read into the case fields it settles."""
     notes: str | None = None
     readings: tuple[Any, ...] = ()
     """How the free-text cells among these facts were read (``Reading`` values, quoted by the reasons)."""
@@ -231,5 +250,5 @@ for _name in FIELDS:  # IntakeRecord's defaults: "unknown" for a yes/no, None fo
     setattr(Facts, _name, "unknown" if _name in YES_NO_FIELDS else None)
 
 
-__all__ = ["FIELDS", "YES_NO_FIELDS", "CaseStatus", "DataIssue", "DateReadings", "Facts", "IntakeRecord", "PartialDate",
+__all__ = ["FIELDS", "YES_NO_FIELDS", "CaseStatus", "Conflict", "DataIssue", "DateReadings", "Facts", "IntakeRecord", "PartialDate",
            "PlaceSet", "Reading"]

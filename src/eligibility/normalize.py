@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, NamedTuple
@@ -578,7 +578,9 @@ class StatusReader:
     appeal was filed.
     """
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, extra: Iterable[tuple[str, Any]] = ()) -> None:
+        """``extra``: more phrases with their meanings (``status_meaning``, ``appeal_meaning`` or a
+        flag such as ``"no_status"``), read by the same rules (EOIR's portal sentences)."""
         vocabulary = ruleset.vocabulary
         words_ = vocabulary.case_status
         self.phrases = Phrases()
@@ -594,6 +596,8 @@ class StatusReader:
         self.phrases.add_all(vocabulary.negations, "negation")
         self.phrases.add_all(vocabulary.hedges, "hedge")
         self.phrases.add_all(words_.unknown, "unknown")
+        for phrase, meaning in extra:
+            self.phrases.add(phrase, meaning)
         self.gap = {fold(w) for w in vocabulary.negation_gap}
         self.unknown_cells = {fold(w) for w in words_.unknown}
         self.refinements = {plain: set(kinds) for e in ruleset.status_elements for plain, kinds in e.refinements.items()}
@@ -640,11 +644,28 @@ class StatusReader:
             return tuple(codes), appeal, "incomplete"
         if "unknown" in flags:
             return tuple(codes), appeal, "hedged"
+        return self.refine(codes), appeal, None
+
+    def refine(self, codes: Sequence[str]) -> tuple[str, ...]:
+        """A plain removal order plus the one status that says which kind it is, as the rules
+        declare, is that one status; anything else stays as it is.
+
+        >>> from eligibility.rules import load_rules
+        >>> StatusReader(load_rules()).refine(["removal_order", "removal_order_in_absentia"])
+        ('removal_order_in_absentia',)
+        """
+        codes = list(codes)
         for plain, refined in self.refinements.items():
             kinds = [c for c in codes if c in refined]
             if plain in codes and len(kinds) == 1 and len(codes) == 2:
                 codes = kinds
-        return tuple(codes), appeal, None
+        return tuple(codes)
+
+    def status_read(self, codes: Sequence[str], appeal: str | None, text: str, field: str = "case_status") -> Read:
+        """The read of a text that names ``codes``: one status, or several (quoted, named)."""
+        codes = tuple(codes)
+        reading = self.labels[codes[0]] if len(codes) == 1 else _Several(self.several, tuple(self.labels[c] for c in codes))
+        return Read(CaseStatus(codes, appeal), Reading(field, quote(text), reading))
 
     def read(self, value: Any, field: str = "case_status") -> Read:
         """Read a case-status cell into a :class:`CaseStatus` (quoted unless it is a status code)."""
@@ -661,11 +682,19 @@ class StatusReader:
         if why is not None:
             code = _STATUS_ISSUES.get(why, "unknown_case_status")
             return Read(CaseStatus((), appeal), Reading(field, quote(text), None, self.why[why]), _issue(code, field, text))
-        status = CaseStatus(codes, appeal)
         if len(codes) == 1 and fold(text) == fold(codes[0].replace("_", " ")):
-            return Read(status)
-        reading = self.labels[codes[0]] if len(codes) == 1 else _Several(self.several, tuple(self.labels[c] for c in codes))
-        return Read(status, Reading(field, quote(text), reading))
+            return Read(CaseStatus(codes, appeal))
+        return self.status_read(codes, appeal, text, field)
+
+
+def status_meaning(code: str) -> _Status:
+    """The meaning of a phrase that names a status (for ``StatusReader(extra=...)``)."""
+    return _Status(code)
+
+
+def appeal_meaning(answer: str) -> _Appeal:
+    """The meaning of a phrase that answers whether an appeal was filed (for ``StatusReader(extra=...)``)."""
+    return _Appeal(answer)
 
 
 class _Several(NamedTuple):
@@ -689,9 +718,14 @@ class Normalizer:
         self.places = PlaceReader(ruleset.vocabulary, demonyms=False)
         self.nationalities = PlaceReader(ruleset.vocabulary, demonyms=True)
         self.statuses = StatusReader(ruleset)
+        from .eoir import PortalReader  # the portal reader reads with this module's readers
+
+        self.portal = PortalReader(ruleset, self.statuses)
 
     def read(self, field: str, value: Any, date_order: DateOrder | None = None) -> Read:
         """Read one raw value of a canonical field."""
+        if field == "eoir_text":
+            return self.portal.read(value)
         if field in YES_NO_FIELDS:
             return self.answers.read(value, field)
         if field in DATE_FIELDS:
@@ -712,7 +746,11 @@ class Normalizer:
     def record(self, reads: Mapping[str, Read], *, light: bool = False) -> IntakeRecord | Facts:
         """The one way an intake record is built from read cells (the form, ``eligibility person``
         and the batch all use it). ``light``: the same facts as a :class:`Facts`, which the batch
-        builds once per distinct combination (a pydantic model costs many times more)."""
+        builds once per distinct combination (a pydantic model costs many times more). Text from
+        EOIR's portal (``eoir_text``) is merged into the case fields first, by the one merge the
+        batch uses too (``PortalReader.merge``)."""
+        if "eoir_text" in reads:
+            reads = self.portal.merge(reads)
         values = {f: r.value for f, r in reads.items() if r.value is not None}
         readings = tuple(r.reading for r in reads.values() if r.reading is not None)
         issues = tuple(r.issue for r in reads.values() if r.issue is not None)

@@ -35,6 +35,8 @@ Outcome = Literal["likely_member", "not_member", "needs_info", "needs_review"]
 RULES_FILE = "mpp1_class.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 HOLIDAYS_FILE = "federal_holidays.yaml"
+PORTAL_FILE = "eoir_portal.yaml"
+"""How text pasted from EOIR's case portal is read (its sentences, headings, labels and furniture)."""
 
 
 def default_rules_dir() -> Path:
@@ -377,6 +379,15 @@ class Combination(_Strict):
     note: str = ""
 
 
+class SourcesDisagree(_Strict):
+    """Two sources of one fact that disagree (a column and the text pasted from EOIR's portal):
+    neither value is taken, and every element that reads the fact gets ``status``, quoting both."""
+
+    status: Literal["review", "unknown"]
+    reason: Text
+    note: str = ""
+
+
 class RuleFile(_Strict):
     """The whole rules file, as validated on load."""
 
@@ -394,6 +405,7 @@ class RuleFile(_Strict):
     combination: Combination
     outcomes: dict[Outcome, Text]
     statuses: dict[Status, Text]
+    sources_disagree: SourcesDisagree
 
     @model_validator(mode="after")
     def _elements(self) -> RuleFile:
@@ -463,13 +475,97 @@ class Vocabulary(_Strict):
     ]
 
 
-class RuleSet:
-    """The loaded rules: the validated file, its vocabulary, version and content hash."""
+class PortalSource(_Strict):
+    """Where the portal's wording was seen, and whether that confirms the live portal's own words."""
 
-    def __init__(self, rules: RuleFile, vocabulary: Vocabulary, content_hash: str, source: Path, holidays: HolidayTable) -> None:
+    what: str = Field(min_length=1)
+    where: str = Field(min_length=1)
+    confirmed: bool
+
+
+class _Seen(_Strict):
+    seen: list[str] = Field(min_length=1)
+    """Ids of ``sources``: where this wording was seen."""
+    note: str = ""
+
+
+class PortalSection(_Seen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    headings: list[str] = Field(min_length=1)
+
+
+class PortalLabel(_Seen):
+    names: list[str] = Field(min_length=1)
+    value: Literal["ignore", "decision_date"]
+    lines: int = Field(default=1, ge=1, le=5)
+
+
+class PortalFurniture(_Seen):
+    lines: list[str] = Field(min_length=1)
+
+
+class PortalReads(_Strict):
+    """What a portal sentence says: a status code, an appeal answer, another-case answer, or nothing."""
+
+    status: str | None = None
+    appeal: Literal["yes", "no"] | None = None
+    other_case: Literal["yes", "no"] | None = None
+
+
+class PortalSentence(_Seen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    phrases: list[str] = Field(min_length=1)
+    reads: PortalReads = PortalReads()
+    sections: list[str] | None = None
+    """Read so only under these headings; elsewhere the phrase leaves its sentence unread."""
+
+
+class PortalOrderDate(_Strict):
+    statuses: list[str] = Field(min_length=1)
+    note: str = ""
+
+
+class EoirPortal(_Strict):
+    """``eoir_portal.yaml``: the wording of EOIR's Automated Case Information portal and how it is read."""
+
+    version: str = Field(min_length=1)
+    sources: dict[str, PortalSource] = Field(min_length=1)
+    sections: list[PortalSection] = Field(min_length=1)
+    labels: list[PortalLabel] = []
+    furniture: list[PortalFurniture] = []
+    sentences: list[PortalSentence] = Field(min_length=1)
+    order_date: PortalOrderDate
+    why: dict[Literal["unknown_sentence", "several_dates", "both_answers", "unreadable_date", "sources_disagree"], Text]
+
+    @model_validator(mode="after")
+    def _references(self) -> EoirPortal:
+        groups: list[_Seen] = [*self.sections, *self.labels, *self.furniture, *self.sentences]
+        unknown = sorted({s for g in groups for s in g.seen} - set(self.sources))
+        if unknown:
+            raise ValueError(f"`seen` names sources not listed under `sources`: {unknown}")
+        section_ids = {s.id for s in self.sections}
+        named = sorted({s for x in self.sentences for s in (x.sections or ())} - section_ids)
+        if named:
+            raise ValueError(f"`sentences` name sections that are not defined: {named}")
+        if len(self.why) != 5:
+            raise ValueError("`why` needs unknown_sentence, several_dates, both_answers, unreadable_date and sources_disagree")
+        return self
+
+    def status_codes(self) -> set[str]:
+        """Every status code the file names (checked against the status table on load)."""
+        return {x.reads.status for x in self.sentences if x.reads.status} | set(self.order_date.statuses)
+
+
+class RuleSet:
+    """The loaded rules: the validated file, its vocabulary, the portal's wording, version and content hash."""
+
+    def __init__(
+        self, rules: RuleFile, vocabulary: Vocabulary, content_hash: str, source: Path, holidays: HolidayTable, portal: EoirPortal
+    ) -> None:
         self.rules = rules
         self.vocabulary = vocabulary
         self.holidays = holidays
+        self.portal = portal
         self.hash = content_hash
         self.source = source
         self.version = rules.version
@@ -479,6 +575,9 @@ class RuleSet:
         unknown_codes = set(vocabulary.case_status.phrases) - known
         if unknown_codes:
             raise RulesError(source / VOCABULARY_FILE, "case_status.phrases", f"codes of the status table, not {sorted(unknown_codes)}")
+        portal_codes = portal.status_codes() - (known - {CaseStatusElement.SEVERAL})
+        if portal_codes:
+            raise RulesError(source / PORTAL_FILE, "sentences", f"codes of the status table, not {sorted(portal_codes)}")
 
     @property
     def short_hash(self) -> str:
@@ -547,12 +646,13 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
 
 
 def load_rules(rules_dir: Path | str | None = None) -> RuleSet:
-    """Load and validate ``mpp1_class.yaml``, ``vocabulary.yaml`` and ``federal_holidays.yaml`` from ``rules_dir``.
+    """Load and validate ``mpp1_class.yaml``, ``vocabulary.yaml``, ``federal_holidays.yaml`` and
+    ``eoir_portal.yaml`` from ``rules_dir``.
 
     The content hash covers every file's bytes, so any change to the rules changes it.
     """
     folder = Path(rules_dir) if rules_dir is not None else default_rules_dir()
-    paths = [folder / RULES_FILE, folder / VOCABULARY_FILE, folder / HOLIDAYS_FILE]
+    paths = [folder / RULES_FILE, folder / VOCABULARY_FILE, folder / HOLIDAYS_FILE, folder / PORTAL_FILE]
     digest = hashlib.sha256()
     for path in paths:
         try:
@@ -562,4 +662,5 @@ def load_rules(rules_dir: Path | str | None = None) -> RuleSet:
     rules = _validate(RuleFile, _read_yaml(paths[0]), paths[0])
     vocabulary = _validate(Vocabulary, _read_yaml(paths[1]), paths[1])
     holidays = _validate(HolidayTable, _read_yaml(paths[2]), paths[2])
-    return RuleSet(rules, vocabulary, digest.hexdigest(), folder, holidays)
+    portal = _validate(EoirPortal, _read_yaml(paths[3]), paths[3])
+    return RuleSet(rules, vocabulary, digest.hexdigest(), folder, holidays, portal)

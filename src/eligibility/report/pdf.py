@@ -39,7 +39,7 @@ def record_facts(record: IntakeRecord, lang: str, ruleset: RuleSet) -> list[tupl
     out = []
     for name in FIELDS:
         text = fact_text(record, name, ruleset, lang)
-        if name in TEXT_FIELDS and not text:
+        if (name in TEXT_FIELDS or name == "eoir_text") and not text:  # free text left empty (the portal text is read into the case facts)
             continue
         out.append((t(f"field.{name}", lang), text or t("answer.unknown", lang)))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from . import eoir_paste
 from .common import lang, rules, sidebar, tr
 
 
@@ -50,6 +51,7 @@ def page() -> None:
             )
     st.subheader(tr("ui.rules.reading_title"))
     st.markdown(tr("ui.rules.reading"))
+    eoir_paste.portal_wording(ruleset)
     for case in ruleset.status_elements:
         st.subheader(tr("ui.rules.status_table", paragraph=case.paragraph))
         st.dataframe(

@@ -14,6 +14,7 @@ from ..fields import DATE_FIELDS, YES_NO_FIELDS
 from ..i18n import t
 from ..model import PartialDate
 from ..report.pdf import screening_pdf
+from . import eoir_paste
 from .common import as_of, determination_card, lang, normalizer, rules, sidebar, tr
 
 COMMON_COUNTRIES = ["MX", "US", "HN", "GT", "SV", "NI", "CU", "VE", "EC", "CO", "PE", "BR", "HT", "DO"]
@@ -122,6 +123,7 @@ ANSWER_KEYS = {
     "arrived_unaccompanied": "p_unaccompanied", "current_country": "p_current_country", "entered_us_since_mpp": "p_entered_us",
     "case_status": "p_case_status",
     "order_date": "p_order", "appeal_filed": "p_appeal_filed", "other_case_pending": "p_other_case", "notes": "p_notes",
+    "eoir_text": eoir_paste.TEXT_KEY,
 }
 
 
@@ -164,6 +166,7 @@ def _form() -> None:
     yes_no("entered_us_since_mpp", keys["entered_us_since_mpp"])
 
     st.subheader(tr("ui.section.case"))
+    eoir_paste.paste_box(keys)
     case_status(keys["case_status"])
     partial_date("order_date", keys["order_date"])
     yes_no("appeal_filed", keys["appeal_filed"])
