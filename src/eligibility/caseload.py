@@ -102,8 +102,11 @@ def describe(change: tuple[str, str, str], ruleset: RuleSet, lang: str) -> str:
         element = ruleset.elements.get(what)
         label = f"{element.paragraph} {element.title.get(lang)}" if element else what
         names = rules.statuses
-    word = lambda code: names[code].get(lang) if code in names else quote(code)  # noqa: E731
-    return t("caseload.change", lang, what=label, before=word(before), after=word(after) if after else "-")
+
+    def word(code: str) -> str:
+        return names[code].get(lang) if code in names else quote(code) or "-"
+
+    return t("caseload.change", lang, what=label, before=word(before), after=word(after))
 
 
 def relation(day: Any, as_of: dt.date) -> Relation:
