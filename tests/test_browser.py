@@ -193,7 +193,7 @@ def test_batch_checking_a_messy_spreadsheet_in_the_browser(page, tmp_path):
     path = tmp_path / "report.xlsx"
     download.value.save_as(path)
     book = load_workbook(path)
-    assert book.sheetnames == ["Results", "Summary", "Follow-up", "Data issues", "Rules"]
+    assert book.sheetnames == ["Results", "Summary", "Follow-up", "Re-check", "Data issues", "Rules"]
     results = list(book["Results"].iter_rows(values_only=True))
     assert len(results) == 12
     header = list(results[0])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from eligibility import load_rules
-from eligibility.batch import added_columns
+from eligibility.batch import report_columns
 from eligibility.cli import main
 
 from .conftest import SAMPLES
@@ -22,14 +22,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_screen_keeps_every_row_in_order_and_adds_the_contract_columns(tmp_path, capsys):
-    """A canonical CSV comes back row for row, original columns first, then the nine added columns."""
+    """A canonical CSV comes back row for row, original columns first, then the screening's columns, the
+    (empty) attorney-decision columns and the decision check."""
     out = tmp_path / "out.csv"
     assert main(["screen", str(SAMPLES / "clean_sample.csv"), "-o", str(out), "--as-of", "2026-11-27"]) == 0
     with (SAMPLES / "clean_sample.csv").open(encoding="utf-8", newline="") as handle:
         original = list(csv.reader(handle))
     with out.open(encoding="utf-8-sig", newline="") as handle:
         written = list(csv.reader(handle))
-    assert written[0] == original[0] + list(added_columns(load_rules()))
+    assert written[0] == original[0] + list(report_columns(load_rules()))
     assert [row[: len(original[0])] for row in written[1:]] == original[1:]
     rows = _rows(out)
     assert [r["determination"] for r in rows][:3] == ["likely_member", "likely_member", "likely_member"]
@@ -38,12 +39,12 @@ def test_screen_keeps_every_row_in_order_and_adds_the_contract_columns(tmp_path,
 
 
 def test_screen_writes_an_xlsx_report_from_a_messy_workbook(tmp_path):
-    """XLSX in, XLSX report out, with the five sheets."""
+    """XLSX in, XLSX report out, with its six sheets."""
     from openpyxl import load_workbook
 
     out = tmp_path / "report.xlsx"
     assert main(["screen", str(SAMPLES / "messy_english.xlsx"), "-o", str(out), "--as-of", "2026-11-27"]) == 0
-    assert load_workbook(out).sheetnames == ["Results", "Summary", "Follow-up", "Data issues", "Rules"]
+    assert load_workbook(out).sheetnames == ["Results", "Summary", "Follow-up", "Re-check", "Data issues", "Rules"]
 
 
 def test_map_and_mapping_profiles_override_the_suggested_mapping(tmp_path):

@@ -162,7 +162,7 @@ LAYERS = [
     {"rules", "model"},
     {"engine"},
     {"normalize", "eoir", "mapping", "read", "cases", "template"},
-    {"batch", "columnar", "duplicates"},
+    {"batch", "columnar", "duplicates", "caseload", "compare"},
     {"report"},
     {"cli", "ui"},
 ]

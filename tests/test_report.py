@@ -22,10 +22,10 @@ def english(ruleset):
     return screen_table(read_table(SAMPLES / "messy_english.xlsx"), ruleset, as_of=AS_OF)
 
 
-def test_the_workbook_has_five_sheets_a_frozen_filtered_header_and_the_stamp(english, ruleset):
-    """Results, Summary, Follow-up, Data issues and Rules; the summary names rules version, hash and as-of."""
+def test_the_workbook_has_six_sheets_a_frozen_filtered_header_and_the_stamp(english, ruleset):
+    """Results, Summary, Follow-up, Re-check, Data issues and Rules; the summary names rules version, hash and as-of."""
     book = load_workbook(io.BytesIO(batch_workbook(english, ruleset)))
-    assert book.sheetnames == ["Results", "Summary", "Follow-up", "Data issues", "Rules"]
+    assert book.sheetnames == ["Results", "Summary", "Follow-up", "Re-check", "Data issues", "Rules"]
     results = book["Results"]
     assert results.freeze_panes == "A2" and results.auto_filter.ref
     assert results.max_row == len(english) + 1
@@ -73,7 +73,7 @@ def test_the_workbook_in_spanish_names_its_sheets_in_spanish(ruleset):
     """--lang es translates sheet names and report texts."""
     result = screen_table(read_table(SAMPLES / "messy_spanish.csv"), ruleset, as_of=AS_OF, lang="es")
     book = load_workbook(io.BytesIO(batch_workbook(result, ruleset)))
-    assert book.sheetnames == ["Resultados", "Resumen", "Seguimiento", "Problemas de datos", "Reglas"]
+    assert book.sheetnames == ["Resultados", "Resumen", "Seguimiento", "Volver a evaluar", "Problemas de datos", "Reglas"]
 
 
 def test_libreoffice_opens_the_workbook_and_sees_every_row(english, ruleset, tmp_path):

@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +27,8 @@ import numpy as np
 import pyarrow as pa
 
 from . import columnar
+from .caseload import decision_columns, earlier_columns
+from .cells import is_blank
 from .duplicates import a_number_keys, flag, folded_codes, name_column
 from .engine import (
     SEPARATOR,
@@ -41,7 +43,7 @@ from .engine import (
     review_points,
 )
 from .errors import InputFileError
-from .fields import DATE_FIELDS, NAME_FIELDS, PORTAL_FIELDS
+from .fields import DATE_FIELDS, DECISION_FIELDS, DECISION_RESULTS, NAME_FIELDS, PORTAL_FIELDS
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
 from .model import DataIssue
 from .normalize import DateOrder, Normalizer, OrderDecision, Read, normalize_a_numbers, normalizer_for, settle_date_order
@@ -50,16 +52,29 @@ from .rules import OUTCOMES, RuleSet
 
 OUTCOME_ORDER = ("likely_member", "needs_review", "needs_info", "not_member")
 """The order staff act on results in: counts, charts and filters list outcomes this way."""
-UNREAD_FIELDS = ("client_id", *NAME_FIELDS, "notes")
-"""Fields kept in the output and never read by the rules (names only for duplicates)."""
+UNREAD_FIELDS = ("client_id", *NAME_FIELDS, "notes", *DECISION_FIELDS)
+"""Fields kept in the output and never read by the rules (names only for duplicates; decisions
+only by the decision check, ``caseload``)."""
 
 
 def added_columns(ruleset: RuleSet) -> tuple[str, ...]:
     """The columns the screening adds to every row, named as in the output contract."""
     return (
         "determination", "result", *ruleset.element_ids, "reasons", "next_questions", "bring_to_attorney",
-        "recheck_on", "data_issues", "rules_version", "as_of",
+        "recheck_on", "data_issues", "rules_version", "rules_hash", "as_of",
     )
+
+
+def report_columns(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every column a report writes after the upload's: the screening's, the decision columns and
+    the decision check."""
+    return (*added_columns(ruleset), *DECISION_FIELDS, *DECISION_RESULTS)
+
+
+def screening_columns(ruleset: RuleSet) -> tuple[str, ...]:
+    """The columns the tool computes (the screening's and the decision check's): in an upload, they
+    are an earlier screening (``caseload.earlier_columns``)."""
+    return (*added_columns(ruleset), *DECISION_RESULTS)
 
 
 def row_outputs(det: Determination, lang: str = "en", *, issues: str = "", shared: bool = False) -> dict[str, str]:
@@ -75,6 +90,7 @@ def row_outputs(det: Determination, lang: str = "en", *, issues: str = "", share
     out["recheck_on"] = det.recheck_on.isoformat() if det.recheck_on else ""
     out["data_issues"] = issues
     out["rules_version"] = det.rules_version
+    out["rules_hash"] = det.rules_hash[:12]
     out["as_of"] = det.as_of.isoformat()
     return out
 
@@ -110,6 +126,16 @@ class BatchResult:
     element_rows: dict[str, np.ndarray]
     element_results: dict[str, list[ElementResult]]
     date_columns: list[DateColumn] = field(default_factory=list)
+    earlier: dict[str, int] = field(default_factory=dict)
+    """The columns of an earlier screening this upload carries (report column name -> column
+    index): carried to compare with, never read, replaced in every report (``caseload``)."""
+    decisions: Mapping[str, Sequence[Any]] | None = None
+    """Decision columns entered in the app (field -> values, every row); None: as the upload has them."""
+    decided_here: frozenset[int] = frozenset()
+    """Rows whose decision was entered in the app, beside this very screening."""
+    changes: Any = None
+    """The comparison with an earlier report (``compare.Changes``), when one was made."""
+    normalizer: Normalizer | None = None
 
     def __len__(self) -> int:
         return len(self.table)
@@ -226,6 +252,48 @@ class BatchResult:
     def field_column(self, name: str) -> int | None:
         """Index of the sheet column mapped to a canonical field."""
         return next((m.index for m in self.mapping if m.field == name), None)
+
+    # -------------------------------------------------------------------------- caseload
+
+    def decision_values(self) -> dict[str, list[Any]]:
+        """The decision columns, row by row, as entered in the app or written in the upload (blank
+        where neither has them)."""
+        out = {}
+        for name in DECISION_FIELDS:
+            if self.decisions is not None and name in self.decisions:
+                out[name] = list(self.decisions[name])
+                continue
+            index = self.field_column(name)
+            out[name] = self.table.values(index) if index is not None else [None] * len(self)
+        return out
+
+    def earlier_values(self) -> dict[str, list[Any]]:
+        """The earlier screening this upload carries, by report column name (empty: none)."""
+        return {name: self.table.values(index) for name, index in self.earlier.items()}
+
+    def with_decisions(self, decisions: Mapping[str, Sequence[Any]] | None, rows: frozenset[int] = frozenset()) -> BatchResult:
+        """This result with decision columns entered in the app (``rows``: those entered beside this
+        screening). The screening itself is unchanged."""
+        return replace(self, decisions=decisions, decided_here=rows)
+
+    @property
+    def ruleset_columns(self) -> tuple[str, ...]:
+        """The columns a decision rests on: the determination, each element status, the rules."""
+        return ("determination", *self.element_ids, "rules_version", "rules_hash")
+
+    @cached_property
+    def decision_check(self) -> dict[str, list[str]]:
+        """``decision_category``, ``decision_stale`` and ``decision_stale_reason`` for every row."""
+        if all(self.field_column(f) is None for f in DECISION_FIELDS) and self.decisions is None:
+            return {name: [""] * len(self) for name in DECISION_RESULTS}
+        entered = self.decision_values()
+        decided = [i for i, value in enumerate(entered["attorney_decision"]) if not is_blank(value)]
+        rows = pa.array(decided, type=pa.int64())  # only the rows with a decision are looked at
+        new = {k: dict(zip(decided, self.arrays[k].take(rows).to_pylist(), strict=True)) for k in self.ruleset_columns}
+        normalizer = self.normalizer or normalizer_for(self.ruleset)
+        return decision_columns(
+            entered, self.earlier_values(), new, self.ruleset, normalizer, self.lang, len(self), here=self.decided_here, as_of=self.as_of,
+        )
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -373,7 +441,10 @@ def screen_table(
         arrays = _outputs(element_rows, element_results, ruleset, lang, as_of, n)
         issues_by_row, issue_parts = _row_issues(table, by_field, columns, names.result() if names else None, lang)
     arrays["data_issues"] = columnar.join(issue_parts, n, SEPARATOR)
-    return BatchResult(table, matches, as_of, lang, ruleset, arrays, issues_by_row, element_rows, element_results, dates)
+    earlier = earlier_columns(table.headers, matches, screening_columns(ruleset))
+    return BatchResult(
+        table, matches, as_of, lang, ruleset, arrays, issues_by_row, element_rows, element_results, dates, earlier, normalizer=normalizer,
+    )
 
 
 def _evaluate_elements(
@@ -492,6 +563,7 @@ def _outputs(
     )
     arrays["recheck_on"] = columnar.coded(*recheck)
     arrays["rules_version"] = columnar.constant(ruleset.version, n)
+    arrays["rules_hash"] = columnar.constant(ruleset.short_hash, n)
     arrays["as_of"] = columnar.constant(as_of.isoformat(), n)
     return arrays
 
@@ -581,4 +653,7 @@ def missing_fields(mapping: Sequence[ColumnMatch], ruleset: RuleSet) -> list[str
     return [f for f in ruleset.read_fields if f in read and f not in have]
 
 
-__all__ = ["OUTCOME_ORDER", "BatchResult", "DateColumn", "added_columns", "missing_fields", "row_outputs", "screen_table"]
+__all__ = [
+    "OUTCOME_ORDER", "BatchResult", "DateColumn", "added_columns", "missing_fields", "report_columns", "row_outputs", "screen_table",
+    "screening_columns",
+]

@@ -67,15 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     screen = sub.add_parser("screen", parents=[common], help=t("cli.help.screen"))
     screen.add_argument("input", type=Path, help=t("cli.help.input"))
     screen.add_argument("-o", "--output", type=Path, required=True, help=t("cli.help.output"))
-    screen.add_argument("--as-of", type=_date, default=None, help=t("cli.help.as_of"))
-    screen.add_argument("--sheet", help=t("cli.help.sheet"))
-    screen.add_argument("--header-row", type=int, help=t("cli.help.header_row"))
-    screen.add_argument("--map", action="append", default=[], metavar='"HEADER=field"', help=t("cli.help.map"))
-    screen.add_argument("--mapping-file", type=Path, help=t("cli.help.mapping_file"))
-    screen.add_argument("--save-mapping", type=Path, help=t("cli.help.save_mapping"))
-    screen.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
-    screen.add_argument("--lang", **languages)
-    screen.add_argument("--for-sharing", action="store_true", help=t("cli.help.for_sharing"))
+    _screen_options(screen, languages)
+
+    compare = sub.add_parser("compare", parents=[common], help=t("cli.help.compare"))
+    compare.add_argument("earlier", type=Path, help=t("cli.help.earlier"))
+    compare.add_argument("input", type=Path, help=t("cli.help.new_input"))
+    compare.add_argument("-o", "--output", type=Path, required=True, help=t("cli.help.compare_output"))
+    _screen_options(compare, languages)
 
     person = sub.add_parser("person", parents=[common], help=t("cli.help.person"))
     person.add_argument("facts", nargs="*", metavar="field=value", help=t("cli.help.facts", fields=", ".join(FIELDS)))
@@ -101,11 +99,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _screen_options(command: argparse.ArgumentParser, languages: dict[str, Any]) -> None:
+    """The options of every command that screens a file (``screen``, ``compare``)."""
+    command.add_argument("--as-of", type=_date, default=None, help=t("cli.help.as_of"))
+    command.add_argument("--sheet", help=t("cli.help.sheet"))
+    command.add_argument("--header-row", type=int, help=t("cli.help.header_row"))
+    command.add_argument("--map", action="append", default=[], metavar='"HEADER=field"', help=t("cli.help.map"))
+    command.add_argument("--mapping-file", type=Path, help=t("cli.help.mapping_file"))
+    command.add_argument("--save-mapping", type=Path, help=t("cli.help.save_mapping"))
+    command.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
+    command.add_argument("--lang", **languages)
+    command.add_argument("--for-sharing", action="store_true", help=t("cli.help.for_sharing"))
+    command.add_argument("--calendar", type=Path, metavar="RECHECK.ics", help=t("cli.help.calendar"))
+
+
 def _check_output(args: argparse.Namespace) -> None:
     if args.output.suffix.lower() not in (".xlsx", ".csv"):
         raise UsageError("bad_output_suffix", name=args.output.name)
-    if not args.output.parent.exists():
-        raise UsageError("no_output_folder", folder=str(args.output.parent))
+    for path in (args.output, getattr(args, "calendar", None)):
+        if path is not None and not path.parent.exists():
+            raise UsageError("no_output_folder", folder=str(path.parent))
 
 
 def _orders(args: argparse.Namespace) -> dict[str, str] | None:
@@ -120,6 +133,11 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
 
     _check_output(args)
     suffix = args.output.suffix.lower()
+    changes = None
+    if args.command == "compare":
+        from .compare import compare
+
+        earlier = read_table(args.earlier, limits=Limits())
     table = pending.result() if pending is not None else read_table(args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
     mapping = suggest_mapping(table.headers)
     overrides: dict[str, str | None] = {}
@@ -130,10 +148,22 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
         mapping = apply_overrides(mapping, overrides)
     as_of = args.as_of or dt.date.today()
     result = screen_table(table, ruleset, as_of=as_of, mapping=mapping, date_orders=_orders(args), lang=args.lang)
+    if args.command == "compare":
+        changes = compare(earlier, result)
+        result.changes = changes
     if suffix == ".xlsx":
         batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output)
+    elif changes is not None:
+        from .report.csvfile import write_csv
+        from .report.rows import change_table
+
+        write_csv(*change_table(result, args.for_sharing), args.output)
     else:
         batch_csv(result, redact=args.for_sharing, target=args.output)
+    if args.calendar:
+        from .report import recheck_calendar
+
+        recheck_calendar(result, target=args.calendar)
     if args.save_mapping:
         args.save_mapping.write_text(dump_profile(mapping, args.input.stem), encoding="utf-8")
     counts = result.counts()
@@ -149,8 +179,29 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     issues = len(result.issues)
     if issues:
         print(t("cli.issues", lang, count=issues))
+    _caseload_lines(result, lang)
+    if changes is not None:
+        from .report.rows import change_summary
+
+        print(t("cli.compared", lang, source=changes.earlier.source, summary=change_summary(changes, lang)))
     print(t("cli.wrote", lang, path=args.output))
+    if args.calendar:
+        print(t("cli.wrote", lang, path=args.calendar))
     return 0
+
+
+def _caseload_lines(result: Any, lang: str) -> None:
+    """Say when the file carried an earlier screening, and how its attorney decisions stand."""
+    earlier = result.earlier_values()
+    if earlier:
+        first = next((i for i, v in enumerate(earlier["as_of"]) if str(v or "").strip()), 0)
+        print(t("cli.earlier_found", lang, source=result.table.source, as_of=earlier["as_of"][first], version=earlier["rules_version"][first]))
+    check = result.decision_check
+    count = sum(1 for c in check["decision_category"] if c)
+    if count:
+        stale = check["decision_stale"]
+        print(t("cli.decisions", lang, count=count, stale=stale.count("yes"), unknown=stale.count("unknown"),
+                unreadable=check["decision_category"].count("unreadable")))
 
 
 def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
@@ -269,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 rule cases failed or unexpected error, 2 user error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    pool = ThreadPoolExecutor(max_workers=1) if args.command == "screen" else None
+    pool = ThreadPoolExecutor(max_workers=1) if args.command in ("screen", "compare") else None
     try:
         if pool is not None:
             from .read import Limits, read_table

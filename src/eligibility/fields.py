@@ -40,3 +40,13 @@ IDENTIFYING_FIELDS = (*NAME_FIELDS, "a_number", "date_of_birth", "notes", "eoir_
 """Fields that identify a person (free-text notes and the portal's page, which names the person,
 too). A report for sharing is built from an allow-list and carries none of these, nor any other
 column of the upload."""
+DECISION_FIELDS = ("attorney_decision", "decision_note", "decided_by", "decided_on")
+"""An attorney's decision on a row, as staff fill it in the report (or map it from any sheet).
+Kept as written and carried into every report; no element's facts name them, so the rules never
+read them and they can never change a determination."""
+DECISION_RESULTS = ("decision_category", "decision_stale", "decision_stale_reason")
+"""What the tool adds beside a decision: the category it reads (member, not_member, more_info,
+unreadable), whether it needs another look (yes / no / unknown) and why."""
+DECISION_CATEGORIES = ("member", "not_member", "more_info")
+COLUMN_FIELDS = (*FIELDS, *DECISION_FIELDS)
+"""Every field a column can be mapped to: the intake fields and the decision columns."""

@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from .errors import MappingError
-from .model import FIELDS
+from .fields import COLUMN_FIELDS
 from .normalize import cell_text, fold
 
 FUZZY_CUTOFF = 82.0
@@ -42,10 +42,11 @@ class ColumnMatch:
 
 @cache
 def synonyms() -> dict[str, str]:
-    """Folded header word -> canonical field, from ``data/headers.yaml`` plus the field names."""
+    """Folded header word -> canonical field, from ``data/headers.yaml`` plus the field names (the
+    intake fields and the attorney-decision columns)."""
     data = yaml.safe_load(HEADERS_FILE.read_text(encoding="utf-8"))
     table: dict[str, str] = {}
-    for field in FIELDS:
+    for field in COLUMN_FIELDS:
         table[fold(field.replace("_", " "))] = field
         for word in data.get(field, []):
             table[fold(str(word))] = field
@@ -104,8 +105,8 @@ def apply_overrides(matches: Sequence[ColumnMatch], overrides: Mapping[str, str 
         target = header if header in headers else folded_headers.get(fold(header))
         if target is None:
             raise MappingError("unknown_column", header=header)
-        if field not in (None, IGNORE) and field not in FIELDS:
-            raise MappingError("unknown_field", field=field, fields=", ".join(FIELDS))
+        if field not in (None, IGNORE) and field not in COLUMN_FIELDS:
+            raise MappingError("unknown_field", field=field, fields=", ".join(COLUMN_FIELDS))
         resolved[target] = field or None
     claimed = {f for f in resolved.values() if f}
     out = []

@@ -705,6 +705,49 @@ class _Several(NamedTuple):
         return self.template.get(lang).format(statuses="; ".join(label.get(lang) for label in self.labels))
 
 
+# ------------------------------------------------------------------------- attorney decisions
+
+
+class DecisionReader:
+    """An attorney's decision as staff write it -> ``"member"``, ``"not_member"`` or ``"more_info"``.
+
+    Read only when every decision phrase in the cell names the same category and nothing in it
+    hedges, negates or says it is not known; anything else is kept as written, quoted, unread
+    (never guessed). The rules never read a decision.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.phrases = Phrases()
+        for category, entries in vocabulary.attorney_decisions.items():
+            self.phrases.add_all(entries, category)
+        self.phrases.add_all(vocabulary.hedges, "hedge")
+        self.phrases.add_all(vocabulary.negations, "negation")
+        self.phrases.add_all(vocabulary.answers["unknown"], "unknown")
+        self.categories = set(vocabulary.attorney_decisions)
+
+    def category(self, text: str) -> str | None:
+        """The category a cell names, or None when it cannot be read with certainty.
+
+        >>> from eligibility.rules import load_rules
+        >>> reader = DecisionReader(load_rules().vocabulary)
+        >>> [reader.category(v) for v in ("Miembro", "not a member - memo 2026-11-20", "member?", "no")]
+        ['member', 'not_member', None, None]
+        """
+        found, _ = self.phrases.scan(fold(text).split())
+        meanings = {m for match in found for m in match.meanings}
+        named = meanings & self.categories
+        return next(iter(named)) if len(named) == 1 and meanings == named else None
+
+    def read(self, value: Any, field: str = "attorney_decision") -> Read:
+        if is_blank(value):
+            return Read(None)
+        text = cell_text(value).strip()
+        category = self.category(text)
+        if category is None:
+            return Read("unreadable", Reading(field, quote(text), None), _issue("unreadable_decision", field, text))
+        return Read(category)
+
+
 # ---------------------------------------------------------------------------------- records
 
 
@@ -721,9 +764,10 @@ class Normalizer:
         from .eoir import PortalReader  # the portal reader reads with this module's readers
 
         self.portal = PortalReader(ruleset, self.statuses)
+        self.decisions = DecisionReader(ruleset.vocabulary)
 
     def read(self, field: str, value: Any, date_order: DateOrder | None = None) -> Read:
-        """Read one raw value of a canonical field."""
+        """Read one raw value of a canonical field (or of a decision column: the rules read none of those)."""
         if field == "eoir_text":
             return self.portal.read(value)
         if field in YES_NO_FIELDS:
@@ -739,8 +783,12 @@ class Normalizer:
         if field == "a_number":
             number, issue = normalize_a_number(value)
             return Read(number, None, issue)
-        if field in TEXT_FIELDS:
+        if field in TEXT_FIELDS or field in ("decision_note", "decided_by"):
             return Read(None if is_blank(value) else cell_text(value).strip())
+        if field == "attorney_decision":
+            return self.decisions.read(value, field)
+        if field == "decided_on":
+            return read_date(value, None, field, self.vocabulary.why["unrecognised"])
         raise KeyError(f"not a canonical field: {field}")
 
     def record(self, reads: Mapping[str, Read], *, light: bool = False) -> IntakeRecord | Facts:

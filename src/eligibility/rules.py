@@ -467,6 +467,7 @@ class Vocabulary(_Strict):
     negation_gap: list[str] = []
     case_status: StatusVocabulary
     places: Places
+    attorney_decisions: dict[Literal["member", "not_member", "more_info"], list[str]]
     readings: dict[Literal["abroad", "region", "dates", "several"], Text]
     why: dict[
         Literal["hedged", "negated", "bare_word", "incomplete", "unrecognised", "several_places", "both_sides",

@@ -1,4 +1,5 @@
-"""Reports: the batch workbook (XLSX) and CSV, and the one-person PDF screening record.
+"""Reports: the batch workbook (XLSX) and CSV, the re-check calendar (.ics), and the one-person PDF
+screening record.
 
 Loaded on first use, so the form (which only needs the PDF) never imports pyarrow.
 """
@@ -14,6 +15,7 @@ _HOMES = {
     "neutralize": "csvfile",
     "FORMULA_TRIGGERS": "csvfile",
     "batch_workbook": "workbook",
+    "recheck_calendar": "icsfile",
     "screening_pdf": "pdf",
     "record_facts": "pdf",
     "pseudonym": "rows",

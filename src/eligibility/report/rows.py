@@ -1,9 +1,11 @@
-"""The rows every report shares: the Results columns, Summary, Follow-up, Data issues and Rules sheets.
+"""The rows every report shares: the Results columns, Summary, Follow-up, Re-check, Changes, Data
+issues and Rules sheets.
 
 Every report carries the rules version and hash and the as-of date. A report "for sharing" is
-built from an allow-list (``SHARED_COLUMNS``): a row reference, the screening's own columns with
-every quoted cell replaced by its reading, and data-issue codes. No column of the upload, no
-header, no file or sheet name and no free text reaches it.
+built from an allow-list (``shared_columns``): a row reference, the screening's own columns with
+every quoted cell replaced by its reading, data-issue codes, and of an attorney's decision only
+its category and whether it needs another look. No column of the upload, no header, no file or
+sheet name and no free text (a decision's note, who decided) reaches it.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from typing import Any
 
 from .. import __version__
 from ..batch import BatchResult, added_columns
+from ..caseload import describe
 from ..cells import cell_text
-from ..fields import NAME_FIELDS
+from ..fields import DECISION_FIELDS, IDENTIFYING_FIELDS, NAME_FIELDS
 from ..i18n import t
+from ..normalize import quote
 from ..rules import OUTCOMES, STATUSES, RuleSet
 from .stamp import now
 
 REF = "ref"
+SHARED_DECISION = ("decision_category", "decision_stale")
+"""Of an attorney's decision, a report for sharing carries only these (no note, no name, no date)."""
 
 
 def pseudonym(row_number: int) -> str:
@@ -39,8 +45,16 @@ def column_letter(index: int) -> str:
 
 
 def shared_columns(result: BatchResult) -> tuple[str, ...]:
-    """The allow-list of a report for sharing: the reference and the screening's own columns."""
-    return (REF, *added_columns(result.ruleset))
+    """The allow-list of a report for sharing: the reference, the screening's own columns, and a
+    decision's category and staleness."""
+    return (REF, *added_columns(result.ruleset), *SHARED_DECISION)
+
+
+def kept_columns(result: BatchResult) -> list[int]:
+    """The upload's columns a full report carries as they are: all but an earlier screening (which
+    the new one replaces) and the decision columns (which follow the screening, under their names)."""
+    left_out = set(result.earlier.values()) | {m.index for m in result.mapping if m.field in DECISION_FIELDS}
+    return [i for i in range(len(result.table.headers)) if i not in left_out]
 
 
 # ---------------------------------------------------------------------------------- results
@@ -56,18 +70,18 @@ def result_columns(result: BatchResult, *, redact: bool = False) -> tuple[list[s
     headers: list[str] = []
     columns: list[Any] = []
     if redact:
-        added = result.added_columns(shared=True)
+        added = {**result.added_columns(shared=True), **result.decision_check}
         headers.append(REF)
         columns.append([pseudonym(r) for r in table.row_numbers])
         for name in shared_columns(result)[1:]:
             headers.append(name)
             columns.append(added[name])
         return headers, columns
-    for index, header in enumerate(table.headers):
-        headers.append(header)
+    for index in kept_columns(result):
+        headers.append(table.headers[index])
         columns.append(table.column(index))
     taken = {h.casefold() for h in headers}
-    for name, values in result.added_columns().items():
+    for name, values in {**result.added_columns(), **result.decision_values(), **result.decision_check}.items():
         label = name
         while label.casefold() in taken:
             label = f"{label}_screening"
@@ -120,11 +134,15 @@ def summary_rows(result: BatchResult, ruleset: RuleSet, redact: bool) -> list[di
         parts = ", ".join(f"{ruleset.rules.statuses[s].get(lang)}: {element_counts.get(s, 0)}" for s in STATUSES)
         rows.append((f"{element.paragraph} {element.title.get(lang)} ({element_id})", parts))
     rows.append(("", ""))
+    rows += _caseload_summary(result)
     rows.append((t("report.summary.columns", lang), t("report.summary.columns_shared" if redact else "report.summary.columns_full", lang)))
+    earlier = {index: name for name, index in result.earlier.items()}
     for match in result.mapping:
         read = match.field or t("report.summary.not_read", lang)
         where = t("report.summary.column_letter", lang, letter=column_letter(match.index)) if redact else match.header
         carried = t("report.summary.left_out" if redact else "report.summary.carried", lang)
+        if match.index in earlier:
+            read, carried = t("report.summary.earlier_column", lang, name=earlier[match.index]), t("report.summary.replaced", lang)
         how = f"{read} ({match.method}, {match.confidence:.2f})" if match.field and not redact else read
         rows.append((where, f"{how}; {carried}"))
     if redact:
@@ -135,6 +153,26 @@ def summary_rows(result: BatchResult, ruleset: RuleSet, redact: bool) -> list[di
         deciding = "" if redact else ", ".join(column.decision.deciding)
         rows.append((label, t(f"report.date_source.{column.source}", lang, order=column.order or "", values=deciding)))
     return [{key: k, value: v} for k, v in rows]
+
+
+def _caseload_summary(result: BatchResult) -> list[tuple[str, Any]]:
+    """Summary lines on the earlier screening the upload carried and on attorney decisions."""
+    lang = result.lang
+    rows: list[tuple[str, Any]] = []
+    earlier = result.earlier_values()
+    if earlier:
+        as_of = next((cell_text(v) for v in earlier["as_of"] if cell_text(v).strip()), "")
+        version = next((cell_text(v) for v in earlier["rules_version"] if cell_text(v).strip()), "")
+        rows.append((t("report.summary.earlier", lang), t("report.summary.earlier_text", lang, as_of=as_of, version=version)))
+    check = result.decision_check
+    decided = sum(1 for c in check["decision_category"] if c)
+    if decided:
+        stale = Counter(check["decision_stale"])
+        rows.append((t("report.summary.decisions", lang), t(
+            "report.summary.decisions_text", lang, count=decided, stale=stale.get("yes", 0), unknown=stale.get("unknown", 0),
+            unreadable=check["decision_category"].count("unreadable"),
+        )))
+    return [*rows, ("", "")] if rows else []
 
 
 # ---------------------------------------------------------------------------------- follow-up
@@ -182,6 +220,94 @@ def follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
     lang = result.lang
     labels = {k: t(f"report.follow_up.{k}", lang) for k in ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")}
     return [{labels.get(k, k): v for k, v in row.items() if not (redact and k == "row")} for row in follow_up(result, shared=redact)]
+
+
+def recheck_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
+    """The Re-check sheet: every row that waits for a date, earliest first, with what to do."""
+    lang = result.lang
+    order = ("recheck_on", "row", "ref", "client_id", "name", "determination", "result", "to_do")
+    labels = {k: t(f"report.follow_up.{k}", lang) for k in order}
+    rows = [r for r in follow_up(result, shared=redact) if r["recheck_on"]]
+    return [{labels[k]: row[k] for k in order if k in row and not (redact and k == "row")} for row in rows]
+
+
+# ---------------------------------------------------------------------------------- changes
+
+
+def _people(result: BatchResult) -> tuple[list[Any] | None, list[str] | None]:
+    """Per row of the upload, the client ID and the name as written (None: no such column)."""
+    table = result.table
+    ids = result.field_column("client_id")
+    full = result.field_column("full_name")
+    columns = [full] if full is not None else [result.field_column(f) for f in NAME_FIELDS[1:]]
+    parts = [table.values(c) for c in columns if c is not None]
+    names = [" ".join(cell_text(p[i]).strip() for p in parts if cell_text(p[i]).strip()) for i in range(len(table))] if parts else None
+    return (table.values(ids) if ids is not None else None), names
+
+
+def cause_text(cause: Any, lang: str, shared: bool) -> str:
+    """Why a determination changed, in words; for sharing, an input is named with its readings only
+    (an identifying field not even with those), never with its cells."""
+    if cause.code != "input":
+        return t(f"report.changes.cause.{cause.code}", lang, before=cause.before, after=cause.after)
+    label = t(f"field.{cause.field}", lang)
+    if shared and cause.field in IDENTIFYING_FIELDS:
+        return t("report.changes.cause.input_field", lang, field=label)
+    if shared:
+        return t("report.changes.cause.input_read", lang, field=label, before_read=cause.before_read or "-", after_read=cause.after_read or "-")
+    return t("report.changes.cause.input", lang, field=label, before=quote(cause.before) or "-", after=quote(cause.after) or "-",
+             before_read=cause.before_read or "-", after_read=cause.after_read or "-")
+
+
+def change_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
+    """The Changes sheet: each person whose determination or an element status changed since the
+    earlier report, with what changed and why; who is new, who is gone, and ambiguous matches."""
+    changes = result.changes
+    lang = result.lang
+    keys = ("row", "ref", "earlier_row", "earlier_ref", "client_id", "name", "change", "matched_by", "before", "after", "what", "why")
+    h = {k: t(f"report.changes.{k}", lang) for k in keys}
+    table, earlier = result.table, changes.earlier
+    ids, names = _people(result) if changes.items else (None, None)
+    out = []
+    for c in changes.items:
+        row: dict[str, Any] = {}
+        olds = [c.earlier_row] if c.earlier_row is not None else list(c.candidates)
+        if redact:
+            row[h["ref"]] = pseudonym(table.row_numbers[c.row]) if c.row is not None else ""
+            row[h["earlier_ref"]] = ", ".join(pseudonym(earlier.row_numbers[i]) for i in olds)
+        else:
+            row[h["row"]] = table.row_numbers[c.row] if c.row is not None else ""
+            row[h["earlier_row"]] = earlier.row_numbers[olds[0]] if len(olds) == 1 else ", ".join(str(earlier.row_numbers[i]) for i in olds)
+            if c.row is not None:
+                row[h["client_id"]] = cell_text(ids[c.row]).strip() if ids else ""
+                row[h["name"]] = names[c.row] if names else ""
+            else:
+                row[h["client_id"]], row[h["name"]] = changes.identity(c.earlier_row)
+        row[h["change"]] = t(f"report.changes.kind.{c.kind}", lang)
+        row[h["matched_by"]] = t(f"report.changes.key.{c.matched_by}", lang) if c.matched_by else ""
+        row[h["before"]] = c.before
+        row[h["after"]] = c.after
+        row[h["what"]] = "; ".join(describe(d, result.ruleset, lang) for d in c.differences)
+        if c.kind == "ambiguous":
+            rows = row[h["earlier_ref" if redact else "earlier_row"]]
+            row[h["why"]] = t("report.changes.cause.ambiguous", lang, matched=t(f"report.changes.key.{c.matched_by}", lang), rows=rows)
+        else:
+            row[h["why"]] = "; ".join(cause_text(cause, lang, redact) for cause in c.causes)
+        out.append(row)
+    return out
+
+
+def change_table(result: BatchResult, redact: bool) -> tuple[list[str], list[list[Any]]]:
+    """The Changes sheet as columns (headers even when nothing changed), for a CSV."""
+    rows = change_rows(result, redact)
+    keys = ("ref", "earlier_ref") if redact else ("row", "earlier_row", "client_id", "name")
+    headers = [t(f"report.changes.{k}", result.lang) for k in (*keys, "change", "matched_by", "before", "after", "what", "why")]
+    return headers, [[row.get(h, "") for row in rows] for h in headers]
+
+
+def change_summary(changes: Any, lang: str) -> str:
+    """One line: how many people changed, are new, are gone, are ambiguous, stayed the same."""
+    return t("report.changes.summary", lang, as_of=changes.earlier_as_of or "-", version=changes.earlier_rules or "-", **changes.counts())
 
 
 # ---------------------------------------------------------------------------------- data issues

@@ -1,4 +1,5 @@
-"""The batch workbook (XLSX): Results, Summary, Follow-up, Data issues, Rules.
+"""The batch workbook (XLSX): Results, Summary, Follow-up, Re-check, Changes (when compared with an
+earlier report), Data issues, Rules.
 
 Cells are written as text or typed values, never as formulas or hyperlinks.
 """
@@ -13,11 +14,21 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from .. import columnar
-from ..batch import BatchResult, added_columns
+from ..batch import BatchResult
 from ..i18n import t
 from ..rules import RuleSet
 from .csvfile import deliver
-from .rows import empty_row, follow_up_rows, issue_rows, result_columns, rules_rows, summary_rows
+from .rows import (
+    change_rows,
+    empty_row,
+    follow_up_rows,
+    issue_rows,
+    kept_columns,
+    recheck_rows,
+    result_columns,
+    rules_rows,
+    summary_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a workbook is written: a CSV report never loads it
@@ -45,7 +56,8 @@ def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
 def batch_workbook(
     result: BatchResult, ruleset: RuleSet, *, redact: bool = False, target: Path | io.BytesIO | None = None
 ) -> bytes:
-    """Write the XLSX report: Results, Summary, Follow-up, Data issues, Rules."""
+    """Write the XLSX report: Results, Summary, Follow-up, Re-check, Changes (when ``result.changes``
+holds a comparison with an earlier report), Data issues, Rules."""
     import rustpy_xlsxwriter as rx
 
     lang = result.lang
@@ -53,11 +65,13 @@ def batch_workbook(
     unique_headers = _unique(headers)
     results_rows = _frame(unique_headers, columns)
 
-    names = {k: t(f"report.sheet.{k}", lang) for k in ("results", "summary", "follow_up", "data_issues", "rules")}
+    names = {k: t(f"report.sheet.{k}", lang) for k in ("results", "summary", "follow_up", "recheck", "changes", "data_issues", "rules")}
     sheets = [
         (names["results"], results_rows),
         (names["summary"], summary_rows(result, ruleset, redact)),
         (names["follow_up"], follow_up_rows(result, redact)),
+        (names["recheck"], recheck_rows(result, redact)),
+        *([(names["changes"], change_rows(result, redact))] if result.changes is not None else []),
         (names["data_issues"], issue_rows(result, redact)),
         (names["rules"], rules_rows(ruleset, lang)),
     ]
@@ -66,7 +80,7 @@ def batch_workbook(
     formats = {
         outcome: rx.Format().set_background_color(color) for outcome, color in FILLS.items()
     }
-    determination = unique_headers[len(headers) - len(added_columns(result.ruleset))]  # the first added column
+    determination = unique_headers[1 if redact else len(kept_columns(result))]  # the first added column
     conditional = {
         names["results"]: {
             determination: [
@@ -74,16 +88,18 @@ def batch_workbook(
             ]
         }
     }
-    wide = {h: 60 for h in ("reasons", "next_questions", "data_issues", "bring_to_attorney")} | {"result": 26}
+    wide = {h: 60 for h in ("reasons", "next_questions", "data_issues", "bring_to_attorney", "decision_stale_reason")} | {"result": 26}
     wide.update({t(f"report.follow_up.{k}", lang): 100 for k in ("to_do",)})
+    wide.update({t(f"report.changes.{k}", lang): 80 for k in ("what", "why")})
     wide.update({t(f"report.issues.{k}", lang): 90 for k in ("message",)})
     wide.update({t("report.summary.value", lang): 70, t("report.rules.text", lang): 120, t("report.summary.item", lang): 40})
+    listed = ["results", "follow_up", "recheck", "data_issues", *(["changes"] if result.changes is not None else [])]
     buffer = io.BytesIO()
     rx.write_worksheets(
         sheets,
         buffer,
-        freeze_panes={names["results"]: {"row": 1, "col": 0}, names["follow_up"]: {"row": 1, "col": 0}, names["data_issues"]: {"row": 1, "col": 0}},
-        autofilter={names["results"]: True, names["follow_up"]: True, names["data_issues"]: True},
+        freeze_panes={names[k]: {"row": 1, "col": 0} for k in listed},
+        autofilter={names[k]: True for k in listed},
         header_format={name: bold for name, _ in sheets},
         datetime_format="yyyy-mm-dd",
         conditional_formats=conditional,

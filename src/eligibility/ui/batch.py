@@ -11,14 +11,15 @@ import streamlit as st
 
 from ..batch import OUTCOME_ORDER, BatchResult, date_columns, missing_fields, screen_table
 from ..errors import EligibilityError
+from ..fields import COLUMN_FIELDS
 from ..i18n import t
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
-from ..model import FIELDS
 from ..read import SUPPORTED_EXTENSIONS, Limits, Table, read_table
 from ..report.csvfile import batch_csv
 from ..report.workbook import batch_workbook
 from ..runtime import paused_gc
 from ..template import template_workbook
+from . import caseload
 from .common import as_of, lang, normalizer, rules, shown, sidebar, tr
 
 MAX_UPLOAD_MB = 50
@@ -67,7 +68,7 @@ def _mapping_editor(table: Table, profile: dict[str, str | None] | None) -> list
         disabled=[tr("ui.batch.col_column"), tr("ui.batch.col_confidence"), tr("ui.batch.col_how")],
         column_config={
             tr("ui.batch.col_field"): st.column_config.SelectboxColumn(
-                options=["", *FIELDS], help=tr("ui.batch.field_help"), required=False
+                options=["", *COLUMN_FIELDS], help=tr("ui.batch.field_help"), required=False
             ),
             tr("ui.batch.col_confidence"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent"),
         },
@@ -111,6 +112,7 @@ def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
 
 
 def _results(result: BatchResult) -> None:
+    result = caseload.prepared(result, _state(), APP_LIMITS)  # caseload: entered decisions and the comparison feed the downloads
     ruleset = rules()
     language = lang()
     counts = result.counts()
@@ -158,7 +160,7 @@ def _results(result: BatchResult) -> None:
         frame = _results_frame(result)
         if chosen != "all":
             frame = frame[frame["determination"] == chosen]
-        st.dataframe(frame, hide_index=True, width="stretch", height=420)
+        caseload.results_table(frame, result, _state())  # caseload: the decision columns are editable
     with follow_tab:
         follow_up = result.follow_up()
         if follow_up:
@@ -190,6 +192,7 @@ def _results(result: BatchResult) -> None:
             )
         else:
             st.info(tr("ui.batch.no_issues"))
+    caseload.section(result, _state())  # caseload: re-check calendar, compare with an earlier report
 
 
 def _built(writer: Any, *args: Any, **kwargs: Any) -> bytes:
@@ -206,7 +209,7 @@ def _results_frame(result: BatchResult) -> pd.DataFrame:
         if index is not None:
             data[table.headers[index]] = table.values(index)
     for name, values in result.added_columns().items():
-        if name not in ("rules_version", "as_of"):
+        if name not in ("rules_version", "rules_hash", "as_of"):
             data[name] = values.to_pylist()
     return pd.DataFrame(data)
 
