@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
     screen.add_argument("--lang", **languages)
     screen.add_argument("--for-sharing", action="store_true", help=t("cli.help.for_sharing"))
+    screen.add_argument("--follow-up-column", action="append", default=[], metavar='"HEADER"', help=t("cli.help.follow_up_column"))
 
     person = sub.add_parser("person", parents=[common], help=t("cli.help.person"))
     person.add_argument("facts", nargs="*", metavar="field=value", help=t("cli.help.facts", fields=", ".join(FIELDS)))
@@ -112,6 +113,7 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
     from .read import Limits, read_table
     from .report import batch_csv, batch_workbook
+    from .report.rows import column_indices
 
     _check_output(args)
     suffix = args.output.suffix.lower()
@@ -125,8 +127,13 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
         mapping = apply_overrides(mapping, overrides)
     as_of = args.as_of or dt.date.today()
     result = screen_table(table, ruleset, as_of=as_of, mapping=mapping, date_orders=_orders(args), lang=args.lang)
+    extra = column_indices(result, args.follow_up_column)
+    if extra and args.for_sharing:
+        raise UsageError("follow_up_not_shared")
+    if extra and suffix != ".xlsx":
+        raise UsageError("follow_up_needs_xlsx")
     if suffix == ".xlsx":
-        batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output)
+        batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output, follow_up_columns=extra)
     else:
         batch_csv(result, redact=args.for_sharing, target=args.output)
     if args.save_mapping:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +51,11 @@ def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
 
 
 def batch_workbook(
-    result: BatchResult, ruleset: RuleSet, *, redact: bool = False, target: Path | io.BytesIO | None = None
+    result: BatchResult, ruleset: RuleSet, *, redact: bool = False, target: Path | io.BytesIO | None = None,
+    follow_up_columns: Sequence[int] = (),
 ) -> bytes:
-    """Write the XLSX report: Results, Summary, Follow-up, Data issues, Rules."""
+    """Write the XLSX report: Results, Summary, Follow-up, Data issues, Rules. ``follow_up_columns``:
+    upload columns (indices) staff chose to carry into the Follow-up sheet (never when ``redact``)."""
     import rustpy_xlsxwriter as rx
 
     lang = result.lang
@@ -64,7 +67,7 @@ def batch_workbook(
     sheets = [
         (names["results"], results_rows),
         (names["summary"], summary_rows(result, ruleset, redact)),
-        (names["follow_up"], follow_up_rows(result, redact)),
+        (names["follow_up"], follow_up_rows(result, redact, follow_up_columns)),
         (names["data_issues"], issue_rows(result, redact)),
         (names["rules"], rules_rows(ruleset, lang)),
     ]
