@@ -28,7 +28,7 @@ def _app(page: str | None = None, lang: str = "en") -> AppTest:
 def _texts(at: AppTest) -> list[str]:
     """Every piece of text the page shows a person, widget labels included."""
     texts = []
-    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         texts += [str(e.value) for e in getattr(at, kind)]
     for kind in ("radio", "selectbox", "text_input", "text_area", "button", "number_input", "date_input"):
         texts += [w.label for w in getattr(at, kind)]

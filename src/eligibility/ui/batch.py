@@ -90,7 +90,7 @@ def _results(result: BatchResult, prefix: str) -> None:
     ruleset = rules()
     language = lang()
     counts = result.counts()
-    st.subheader(tr("ui.batch.results", rows=len(result)))
+    st.header(tr("ui.batch.results", rows=len(result), as_of=result.as_of.isoformat()), anchor=False)
     metrics = st.columns(4)
     for column, outcome in zip(metrics, OUTCOME_ORDER, strict=True):
         column.metric(ruleset.rules.outcomes[outcome].get(language), counts.get(outcome, 0))
@@ -166,7 +166,7 @@ def _built(writer: Any, *args: Any, **kwargs: Any) -> bytes:
 def page() -> None:
     """Render the page."""
     sidebar()
-    st.title(tr("ui.batch.title"))
+    st.title(tr("ui.batch.title"), anchor=False)
     st.caption(tr("ui.batch.intro", mb=MAX_UPLOAD_MB, rows=f"{APP_LIMITS.max_rows:,}"))
     upload = st.file_uploader(
         tr("ui.batch.upload"), type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], key="upload", on_change=_upload_changed,
@@ -227,7 +227,7 @@ def page() -> None:
     else:
         st.caption(tr("ui.batch.read_csv", rows=f"{len(table):,}", columns=len(table.headers), header_row=table.header_row))
 
-    st.subheader(tr("ui.batch.mapping"))
+    st.header(tr("ui.batch.mapping"), anchor=False)
     st.caption(tr("ui.batch.mapping_help"))
     matches = mapping_editor(table, _suggested(table, profile), state, prefix=digest[:12])
     if matches is None:

@@ -55,13 +55,17 @@ PERSIST = "session"
 """Widgets whose answers must outlive a page change pass ``persist_state=PERSIST``: Streamlit then
 keeps their value in this session's state while another page is shown (never anywhere else)."""
 
-# Theme colours live in .streamlit/config.toml; what a theme cannot say (a visible focus ring, a
-# result that stays in view on wide windows) is this small style sheet. No script, no outside file.
+# Theme colours live in .streamlit/config.toml; what a theme cannot say (captions at 4.5:1, a visible
+# focus ring, a result that stays in view on wide windows) is this small style sheet. No script, no
+# outside file.
 STYLE = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stMarkdownContainer"] blockquote,
+[data-testid="stMarkdownContainer"] blockquote p {
+  color: #4b5563 !important; opacity: 1 !important; }
 :focus-visible, [data-baseweb] input:focus-visible, button:focus-visible, a:focus-visible {
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
 @media (min-width: 992px) {
-  [data-testid="stColumn"]:has(> div > .st-key-result_panel), [data-testid="stColumn"]:has(.st-key-result_panel) {
+  [data-testid="stColumn"]:has(.st-key-result_panel) {
     position: sticky; top: 3.75rem; align-self: flex-start; max-height: calc(100vh - 5rem); overflow-y: auto; }
 }
 </style>"""

@@ -277,17 +277,17 @@ def _form() -> None:
     st.text_input(tr("ui.screener"), key=SCREENER_KEY, persist_state=PERSIST)
     st.caption(tr("ui.screener_help"))
 
-    st.header(tr("ui.section.person"))
+    st.header(tr("ui.section.person"), anchor=False)
     _pair(_text("client_id"), _text("full_name"))
     _pair(_text("a_number"), lambda: country("nationality", keys["nationality"]))
     partial_date("date_of_birth", keys["date_of_birth"])
 
-    st.header(tr("ui.section.mpp"))
+    st.header(tr("ui.section.mpp"), anchor=False)
     yes_no("mpp_enrolled", keys["mpp_enrolled"])
     partial_date("mpp_enrollment_date", keys["mpp_enrollment_date"])
     yes_no("arrived_unaccompanied", keys["arrived_unaccompanied"])
 
-    st.header(tr("ui.section.now"))
+    st.header(tr("ui.section.now"), anchor=False)
     country("current_country", keys["current_country"])
     yes_no("entered_us_since_mpp", keys["entered_us_since_mpp"])
 
@@ -298,7 +298,7 @@ def _case_section() -> None:
     """4. The immigration court case. The order date and the appeal appear only for the statuses
     whose result they can change (``asked_when``)."""
     keys = ANSWER_KEYS
-    st.header(tr("ui.section.case"))
+    st.header(tr("ui.section.case"), anchor=False)
     # Tools that fill this section's answers from a document (an EOIR case-portal paste box) go here.
     case_status(keys["case_status"])
     if is_asked("order_date"):
@@ -313,7 +313,7 @@ def _case_section() -> None:
 def page() -> None:
     """Render the page."""
     sidebar()
-    st.title(tr("ui.screen.title"))
+    st.title(tr("ui.screen.title"), anchor=False)
     st.caption(tr("ui.screen.intro"))
     _form_and_result()
 
@@ -331,7 +331,7 @@ def _form_and_result() -> None:
     form_column, result_column = st.columns([3, 2], gap="large")
     # The result is drawn first (it sits on the right): it reaches the browser before the form.
     with result_column, st.container(key="result_panel"):
-        st.header(tr("ui.result"))
+        st.header(tr("ui.result"), anchor=False)
         determination_card(det, ruleset)
         language = lang()
         screener = (st.session_state.get(SCREENER_KEY) or "").strip()
