@@ -95,7 +95,7 @@ def country(field: str, key: str) -> None:
         key=key,
         persist_state=PERSIST,
     )
-    read = _read_answer(field, st.session_state.get(key))
+    read = read_answer(field, st.session_state.get(key))
     if read.issue is not None:
         st.warning(read.issue.message.text(language) + " " + tr("ui.choose_country"), icon=":material/warning:")
     elif read.reading is not None and read.reading.reading is not None:
@@ -191,7 +191,7 @@ def is_asked(field: str) -> bool:
     return statuses is None or st.session_state.get(ANSWER_KEYS["case_status"]) in statuses
 
 
-def _read_answer(field: str, value: Any) -> Read:
+def read_answer(field: str, value: Any) -> Read:
     """One answer, read: a country picked from the list is that country; anything typed is read by
     the reader a spreadsheet cell goes through (``Normalizer.read``)."""
     if isinstance(value, Country):
@@ -222,7 +222,7 @@ def _answers() -> dict[str, Any]:
 
 def record_from_answers(values: dict[str, Any]) -> IntakeRecord:
     """The one way every path builds a record: each answer read, then ``Normalizer.record``."""
-    return normalizer().record({field: _read_answer(field, value) for field, value in values.items()})
+    return normalizer().record({field: read_answer(field, value) for field, value in values.items()})
 
 
 def _new_reference() -> str:
