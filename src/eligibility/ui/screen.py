@@ -23,6 +23,7 @@ from ..i18n import t
 from ..model import IntakeRecord, PartialDate
 from ..normalize import Read
 from ..report.pdf import screening_pdf
+from ..text import country_name
 from .common import PERSIST, as_of, determination_card, escape, lang, normalizer, rules, sidebar, tr
 
 COMMON_COUNTRIES = ["MX", "US", "HN", "GT", "SV", "NI", "CU", "VE", "EC", "CO", "PE", "BR", "HT", "DO"]
@@ -41,6 +42,7 @@ ANSWER_KEYS = {
     "case_status": "p_case_status",
     "order_date": "p_order", "appeal_filed": "p_appeal_filed", "other_case_pending": "p_other_case", "notes": "p_notes",
 }
+TEXT_ANSWERS = ("client_id", "full_name", "a_number", "notes")
 ANSWER_PREFIX = "p_"
 """Every widget key that holds an answer starts with this; "Screen the next person" clears them."""
 
@@ -95,11 +97,14 @@ def country(field: str, key: str) -> None:
         key=key,
         persist_state=PERSIST,
     )
-    read = read_answer(field, st.session_state.get(key))
+    value = st.session_state.get(key)
+    read = read_answer(field, value)
     if read.issue is not None:
         st.warning(read.issue.message.text(language) + " " + tr("ui.choose_country"), icon=":material/warning:")
     elif read.reading is not None and read.reading.reading is not None:
         st.markdown(escape(tr("ui.read_as", text=read.reading.text, reading=read.reading.reading.get(language))))
+    elif isinstance(value, str) and isinstance(read.value, str):  # a country's name, typed: say which
+        st.markdown(escape(tr("ui.read_as", text=value.strip(), reading=country_name(read.value, language))))
     _help(field)
 
 
@@ -234,10 +239,24 @@ def reference() -> str:
     return st.session_state.setdefault(REFERENCE_KEY, _new_reference())
 
 
+def blank_answer(key: str) -> str | None:
+    """What an answer widget holds before anything is entered: "" (text), "unknown" (a yes/no, a
+    date's precision) or None (a drop-down, a date, a number)."""
+    if key in (ANSWER_KEYS[f] for f in TEXT_ANSWERS):
+        return ""
+    if key.endswith("_mode") or key in (ANSWER_KEYS[f] for f in YES_NO_FIELDS):
+        return "unknown"
+    return None
+
+
 def next_person() -> None:
-    """Clear every answer; keep the language, the screening date and the screener."""
+    """Clear every answer; keep the language, the screening date and the screener.
+
+    Each answer is set back to its blank value (not deleted): the browser still holds the old
+    value of a widget and would send it back.
+    """
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(ANSWER_PREFIX)]:
-        del st.session_state[key]
+        st.session_state[key] = blank_answer(key)
     st.session_state[REFERENCE_KEY] = _new_reference()
 
 
