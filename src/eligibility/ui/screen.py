@@ -351,11 +351,13 @@ def _form_and_result() -> None:
     # The result is drawn first (it sits on the right): it reaches the browser before the form.
     with result_column, st.container(key="result_panel"):
         st.header(tr("ui.result"), anchor=False)
-        determination_card(det, ruleset)
+        # The actions come first: on a wide window the panel scrolls on its own, and its buttons
+        # stay reachable at its top.
         language = lang()
         screener = (st.session_state.get(SCREENER_KEY) or "").strip()
         ref = reference()
-        st.download_button(
+        actions = st.container(horizontal=True)
+        actions.download_button(
             tr("ui.download_pdf"),
             data=lambda: screening_pdf(record, det, ruleset, language, screener=screener, reference=ref),
             file_name=pdf_name(record.client_id, ref, det.as_of),
@@ -364,7 +366,8 @@ def _form_and_result() -> None:
             on_click="ignore",
             icon=":material/picture_as_pdf:",
         )
-        st.button(tr("ui.next_person"), key="next_person", on_click=next_person, icon=":material/person_add:")
+        actions.button(tr("ui.next_person"), key="next_person", on_click=next_person, icon=":material/person_add:")
         st.caption(tr("ui.next_person_help"))
+        determination_card(det, ruleset)
     with form_column:
         _form()
