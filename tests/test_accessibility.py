@@ -12,6 +12,7 @@ import json
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import ROOT
 from .test_browser import _radio, _settle, browser, server  # noqa: F401  (fixtures: one streamlit server, one chromium)
@@ -102,6 +103,7 @@ def test_no_page_has_a_serious_accessibility_violation(browser, server, axe_sour
         page.locator('[data-testid="stMetric"]').first.wait_for()
         problems += _violations(page, axe_source, f"{lang} batch, results")
         for tab in ("follow", "issues"):
+            expect(page.get_by_role("tab", name=names[tab])).to_have_count(1)
             page.get_by_role("tab", name=names[tab]).click()
             problems += _violations(page, axe_source, f"{lang} batch, {tab} tab")
 

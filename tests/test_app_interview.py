@@ -324,3 +324,32 @@ def test_the_workbook_follow_up_sheet_is_in_the_reports_language(ruleset, tmp_pa
     assert main(["screen", str(source), "-o", str(out), "--as-of", "2026-11-27", "--lang", "es"]) == 0
     rows = list(load_workbook(io.BytesIO(out.read_bytes()))["Seguimiento"].iter_rows(values_only=True))
     assert "Se necesita revisión de un abogado" in rows[1]
+
+
+def test_every_attorney_review_rule_case_says_what_to_bring(ruleset, normalizer):
+    """Across the rule cases, each result that needs attorney review lists documents to bring."""
+    from eligibility.cases import _yaml_value, load_cases
+    from eligibility.engine import evaluate
+
+    reviewed = 0
+    for case in load_cases(ruleset.source, ruleset.element_ids):
+        record = normalizer.to_record({k: _yaml_value(v) for k, v in case.facts.items()})
+        det = evaluate(record, ruleset, as_of=case.as_of)
+        if det.outcome == "needs_review":
+            reviewed += 1
+            assert det.documents and all(d.get("en") and d.get("es") for d in det.documents), case.name
+    assert reviewed > 20
+
+
+def test_the_command_line_prints_the_screener_on_the_record(tmp_path):
+    import shutil
+    import subprocess
+
+    from eligibility.cli import main
+
+    pdf = tmp_path / "record.pdf"
+    assert main(["person", "client_id=K-1", "mpp_enrolled=yes", "--pdf", str(pdf), "--screener", "Ana Pérez"]) == 0
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert "Screened by Ana Pérez" in text

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     person.add_argument("--date-order", choices=("mdy", "dmy"), help=t("cli.help.date_order"))
     person.add_argument("--lang", **languages)
     person.add_argument("--pdf", type=Path, help=t("cli.help.pdf"))
+    person.add_argument("--screener", default="", help=t("cli.help.screener"))
 
     template = sub.add_parser("template", parents=[common], help=t("cli.help.template"))
     template.add_argument("-o", "--output", type=Path, required=True, help=t("cli.help.output"))
@@ -184,7 +185,7 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
         print(f"  {t('cli.data_issue', lang)}: {issue.message.text(lang)}")
     print("  " + t("ui.stamp", lang, as_of=det.as_of, version=det.rules_version, hash=det.rules_hash[:12]))
     if args.pdf:
-        args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang))
+        args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang, screener=args.screener))
         print(t("cli.wrote", lang, path=args.pdf))
     return 0
 
