@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Callable
+from functools import cache
 from typing import Any, NamedTuple
 
 import streamlit as st
@@ -71,13 +72,15 @@ def yes_no(field: str, key: str) -> None:
     _help(field)
 
 
-def _countries(language: str) -> list[str]:
+@cache  # country names from babel, per language: no client data
+def _countries(language: str) -> tuple[tuple[Country, ...], dict[str, str]]:
+    """The list a country box offers (common countries first), and each code's name in ``language``."""
     names = Locale.parse(language).territories
     others = sorted(
         (c for c in names if len(c) == 2 and c.isalpha() and c not in COMMON_COUNTRIES and c not in NOT_COUNTRIES),
         key=lambda c: names[c],
     )
-    return COMMON_COUNTRIES + others
+    return tuple(Country(c) for c in COMMON_COUNTRIES + others), dict(names)
 
 
 def country(field: str, key: str) -> None:
@@ -86,10 +89,10 @@ def country(field: str, key: str) -> None:
     What is typed is read by the same reader as a spreadsheet cell, and the page says how it was read.
     """
     language = lang()
-    names = Locale.parse(language).territories
+    options, names = _countries(language)
     st.selectbox(
         tr(f"field.{field}"),
-        options=[Country(code) for code in _countries(language)],
+        options=options,
         index=None,
         format_func=lambda v: names.get(v.code, v.code) if isinstance(v, Country) else str(v),
         placeholder=tr("ui.country_placeholder"),
