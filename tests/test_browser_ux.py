@@ -108,7 +108,7 @@ def test_the_order_date_appears_only_for_a_removal_order(page):
     page.get_by_text("Date of the removal order", exact=True).wait_for()
     page.get_by_text("Appeal filed with the BIA?", exact=True).wait_for()
     _select(page, "Immigration court case status", "Case pending")
-    assert not page.get_by_text("Date of the removal order", exact=True).count()
+    expect(page.get_by_text("Date of the removal order", exact=True)).to_have_count(0)
 
 
 def test_tab_runs_through_the_form_in_interview_order(page):
