@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install system-deps bench clean
+.PHONY: run test install system-deps a11y-deps bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
@@ -24,8 +24,16 @@ run: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
-## Run the whole suite: rules cases, unit, property, app and browser tests.
-test: $(STAMP) system-deps
+## axe-core for the accessibility test, pinned in tests/a11y/package-lock.json (npm ci, no scripts run).
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	npm ci --prefix tests/a11y --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+a11y-deps: system-deps $(AXE)
+
+## Run the whole suite: rules cases, unit, property, app, browser and accessibility tests.
+test: $(STAMP) system-deps a11y-deps
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -33,4 +41,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis tests/a11y/node_modules

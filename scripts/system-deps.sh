@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives: chromium (the real-browser tests),
 # LibreOffice Calc (checks that our reports open cleanly), poppler (reads the PDF record), nginx
-# and openssl (deploy/nginx.conf is tested in front of the app, with TLS and basic auth).
-# Skips what is already there. nginx is only run by the tests, from a temporary prefix.
+# and openssl (deploy/nginx.conf is tested in front of the app, with TLS and basic auth), and npm
+# (installs axe-core for the accessibility test). Skips what is already there. nginx is only run
+# by the tests, from a temporary prefix.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -11,6 +12,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "Please install: ${need[*]} (the browser and spreadsheet tests need them)." >&2

@@ -7,6 +7,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from eligibility.i18n import LOCALES_DIR, catalog
+from eligibility.ui.screen import Country
 
 from .conftest import ROOT, SAMPLES
 
@@ -27,7 +28,7 @@ def _app(page: str | None = None, lang: str = "en") -> AppTest:
 def _texts(at: AppTest) -> list[str]:
     """Every piece of text the page shows a person, widget labels included."""
     texts = []
-    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         texts += [str(e.value) for e in getattr(at, kind)]
     for kind in ("radio", "selectbox", "text_input", "text_area", "button", "number_input", "date_input"):
         texts += [w.label for w in getattr(at, kind)]
@@ -60,7 +61,7 @@ def _answer_a_member(at: AppTest, country: str, case_status: str) -> None:
     """Returned under MPP in July 2019, in ``country`` now, with this case status."""
     at.radio(key="p_mpp_enrolled").set_value("yes").run()
     _set_month(at, "p_enrollment", 7, 2019)
-    at.selectbox(key="p_current_country").set_value(country).run()
+    at.selectbox(key="p_current_country").set_value(Country(country)).run()
     at.selectbox(key="p_case_status").set_value(case_status).run()
 
 
@@ -79,7 +80,7 @@ def test_the_single_person_happy_path_reaches_each_outcome():
     assert "May be a class member" in _outcome(at)
     at.selectbox(key="p_case_status").set_value("administratively_closed").run()
     assert "Attorney review needed" in _outcome(at)
-    at.selectbox(key="p_current_country").set_value("US").run()
+    at.selectbox(key="p_current_country").set_value(Country("US")).run()
     assert "Not a class member" in _outcome(at)
     at.radio(key="p_mpp_enrolled").set_value("unknown").run()
     assert "Not a class member" in _outcome(at), "filling in or clearing other answers cannot rescue a not-member"
@@ -105,7 +106,7 @@ def test_a_removal_order_within_thirty_days_says_when_to_recheck():
     at.radio(key="p_mpp_enrolled").set_value("yes").run()
     at.radio(key="p_enrollment_mode").set_value("year").run()
     at.number_input(key="p_enrollment_year").set_value(2019).run()
-    at.selectbox(key="p_current_country").set_value("MX").run()
+    at.selectbox(key="p_current_country").set_value(Country("MX")).run()
     at.selectbox(key="p_case_status").set_value("removal_order").run()
     at.radio(key="p_order_mode").set_value("day").run()
     at.date_input(key="p_order_day").set_value(at.session_state["as_of"]).run()

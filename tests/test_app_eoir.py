@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from eligibility.ui.common import WORD_JOINER, literal
+from eligibility.ui.screen import Country
 
 from .conftest import ROOT
 from .test_app import _app, _outcome, _set_month
@@ -23,7 +24,7 @@ def _person(at) -> None:
     """Returned in July 2019, in Honduras now: element (c) decides."""
     at.radio(key="p_mpp_enrolled").set_value("yes").run()
     _set_month(at, "p_enrollment", 7, 2019)
-    at.selectbox(key="p_current_country").set_value("HN").run()
+    at.selectbox(key="p_current_country").set_value(Country("HN")).run()
 
 
 def _shown(at) -> str:

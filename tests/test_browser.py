@@ -122,7 +122,11 @@ def _number(page, label: str, value: str) -> None:
 
 def _settle(page) -> None:
     """Wait until Streamlit has finished rerunning the script (no stale elements left)."""
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')"
+        " && document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') !== 'running'",
+        timeout=30_000,
+    )
     page.wait_for_timeout(300)
 
 

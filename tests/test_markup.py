@@ -185,8 +185,11 @@ class Listener:
 
 
 SUSPECT = ("a[href*='evil'], a[href*='127.0.0.2'], img:not([src^='data:']), .katex, "
-           "[data-testid=stMain] [data-testid=stMarkdownContainer] :is(b, strong, [data-testid=stIconMaterial]), "
-           "[data-testid=stMain] [data-testid=stMarkdownContainer] span[class*=red]")
+           "[data-testid=stMain] [data-testid=stMarkdownContainer] [data-testid=stIconMaterial], "
+           "[data-testid=stMain] [data-testid=stMarkdownContainer] span[class*=red], "
+           # the file's own "<b>bold</b>" and "**b**" made bold (the app's own bold around a literal header is not)
+           "[data-testid=stMain] [data-testid=stMarkdownContainer] b:text-is('bold'), "
+           "[data-testid=stMain] [data-testid=stMarkdownContainer] strong:text-is('b')")
 
 
 @pytest.mark.browser

@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     person.add_argument("--lang", **languages)
     person.add_argument("--pdf", type=Path, help=t("cli.help.pdf"))
     person.add_argument("--facts", dest="facts_file", metavar="FILE", help=t("cli.help.facts_file"))
+    person.add_argument("--screener", default="", help=t("cli.help.screener"))
 
     read_eoir = sub.add_parser("read-eoir", parents=[common], help=t("cli.help.read_eoir"))
     read_eoir.add_argument("file", metavar="FILE", help=t("cli.help.eoir_file"))
@@ -111,6 +112,7 @@ def _screen_options(command: argparse.ArgumentParser, languages: dict[str, Any])
     command.add_argument("--lang", **languages)
     command.add_argument("--for-sharing", action="store_true", help=t("cli.help.for_sharing"))
     command.add_argument("--calendar", type=Path, metavar="RECHECK.ics", help=t("cli.help.calendar"))
+    command.add_argument("--follow-up-column", action="append", default=[], metavar='"HEADER"', help=t("cli.help.follow_up_column"))
 
 
 def _check_output(args: argparse.Namespace) -> None:
@@ -130,6 +132,7 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
     from .mapping import apply_overrides, dump_profile, load_profile, parse_map_options, suggest_mapping
     from .read import Limits, read_table
     from .report import batch_csv, batch_workbook
+    from .report.rows import column_indices
 
     _check_output(args)
     suffix = args.output.suffix.lower()
@@ -148,11 +151,16 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
         mapping = apply_overrides(mapping, overrides)
     as_of = args.as_of or dt.date.today()
     result = screen_table(table, ruleset, as_of=as_of, mapping=mapping, date_orders=_orders(args), lang=args.lang)
+    extra = column_indices(result, args.follow_up_column)
+    if extra and args.for_sharing:
+        raise UsageError("follow_up_not_shared")
+    if extra and suffix != ".xlsx":
+        raise UsageError("follow_up_needs_xlsx")
     if args.command == "compare":
         changes = compare(earlier, result)
         result.changes = changes
     if suffix == ".xlsx":
-        batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output)
+        batch_workbook(result, ruleset, redact=args.for_sharing, target=args.output, follow_up_columns=extra)
     elif changes is not None:
         from .report.csvfile import write_csv
         from .report.rows import change_table
@@ -248,7 +256,7 @@ def _person(args: argparse.Namespace, ruleset: RuleSet) -> int:
         print(f"  {t('cli.data_issue', lang)}: {issue.message.text(lang)}")
     print("  " + t("ui.stamp", lang, as_of=det.as_of, version=det.rules_version, hash=det.rules_hash[:12]))
     if args.pdf:
-        args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang))
+        args.pdf.write_bytes(screening_pdf(record, det, ruleset, lang, screener=args.screener))
         print(t("cli.wrote", lang, path=args.pdf))
     return 0
 

@@ -41,10 +41,21 @@ class ColumnMatch:
 
 
 @cache
+def _header_words() -> dict[str, Any]:
+    return yaml.safe_load(HEADERS_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def given_name_words() -> frozenset[str]:
+    """Folded headers that name a whole name alone, but only the given names beside a last-name column."""
+    return frozenset(fold(str(w)) for w in _header_words().get("given_names_beside_last_name", []))
+
+
+@cache
 def synonyms() -> dict[str, str]:
     """Folded header word -> canonical field, from ``data/headers.yaml`` plus the field names (the
     intake fields and the attorney-decision columns)."""
-    data = yaml.safe_load(HEADERS_FILE.read_text(encoding="utf-8"))
+    data = _header_words()
     table: dict[str, str] = {}
     for field in COLUMN_FIELDS:
         table[fold(field.replace("_", " "))] = field
@@ -90,7 +101,24 @@ def suggest_mapping(headers: Sequence[str]) -> list[ColumnMatch]:
             matches.append(ColumnMatch(i, header, field, confidence, method))
         else:
             matches.append(ColumnMatch(i, header, None, 0.0, "none"))
-    return matches
+    return _given_names_beside_last_name(matches)
+
+
+def _given_names_beside_last_name(matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    """Beside a last-name column, a "Nombre(s)" or "Name" column holds the given names, not the whole name.
+
+    >>> [m.field for m in suggest_mapping(["Apellidos", "Nombre(s)"])]
+    ['last_name', 'first_name']
+    """
+    fields = {m.field for m in matches}
+    if "last_name" not in fields or "first_name" in fields:
+        return matches
+    words = given_name_words()
+
+    def given(header: str) -> bool:
+        return fold(header).strip() in words or fold(_PARENTHESES.sub(" ", header)).strip() in words
+
+    return [replace(m, field="first_name") if m.field == "full_name" and given(m.header) else m for m in matches]
 
 
 def apply_overrides(matches: Sequence[ColumnMatch], overrides: Mapping[str, str | None]) -> list[ColumnMatch]:

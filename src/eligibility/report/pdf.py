@@ -45,8 +45,13 @@ def record_facts(record: IntakeRecord, lang: str, ruleset: RuleSet) -> list[tupl
     return out
 
 
-def screening_pdf(record: IntakeRecord, determination: Determination, ruleset: RuleSet, lang: str = "en") -> bytes:
-    """The printable screening record for one person (fpdf2, DejaVu Sans for full Unicode)."""
+def screening_pdf(
+    record: IntakeRecord, determination: Determination, ruleset: RuleSet, lang: str = "en", *, screener: str = "", reference: str = ""
+) -> bytes:
+    """The printable screening record for one person (fpdf2, DejaVu Sans for full Unicode).
+
+    ``screener``: who screened the person; ``reference``: this screening's reference. Each is
+    printed when given."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -71,6 +76,13 @@ def screening_pdf(record: IntakeRecord, determination: Determination, ruleset: R
 
     heading(t("pdf.title", lang), 15)
     para(f"{ruleset.rules.case.name}, {ruleset.rules.case.docket} ({ruleset.rules.case.court})", 9)
+    if screener.strip() or reference.strip():
+        para(" · ".join(
+            text for text in (
+                t("pdf.screener", lang, name=screener.strip()) if screener.strip() else "",
+                t("pdf.reference", lang, reference=reference.strip()) if reference.strip() else "",
+            ) if text
+        ), 9.5)
     heading(f"{t('pdf.outcome', lang)}: {determination.label(lang)}", 14)
     para(ruleset.rules.disclaimer.get(lang), 9)
 

@@ -18,9 +18,11 @@ from .. import __version__
 from ..batch import BatchResult, added_columns
 from ..caseload import describe
 from ..cells import cell_text
+from ..errors import MappingError
 from ..fields import DECISION_FIELDS, IDENTIFYING_FIELDS, NAME_FIELDS
 from ..i18n import t
 from ..normalize import quote
+from ..phrases import fold
 from ..rules import OUTCOMES, STATUSES, RuleSet
 from .stamp import now
 
@@ -209,17 +211,38 @@ def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int]
         row["recheck_on"] = recheck[i]
         row["to_do"] = result.questions[i] if outcome == "needs_info" else review[i]
         if not shared:
-            for header, values in extras:
-                row[header] = cell_text(values[i])
+            for (header, values), index in zip(extras, extra, strict=True):
+                row[header if header not in row else f"{header} ({column_letter(index)})"] = cell_text(values[i])
         out.append(row)
     return out
 
 
-def follow_up_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
-    """The Follow-up sheet: the call list with headers in the report's language."""
+FOLLOW_UP_KEYS = ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")
+
+
+def follow_up_rows(result: BatchResult, redact: bool, extra: Sequence[int] = ()) -> list[dict[str, Any]]:
+    """The Follow-up sheet: the call list with headers in the report's language; ``extra``: upload
+    columns staff chose to carry (left out of a report for sharing)."""
     lang = result.lang
-    labels = {k: t(f"report.follow_up.{k}", lang) for k in ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")}
-    return [{labels.get(k, k): v for k, v in row.items() if not (redact and k == "row")} for row in follow_up(result, shared=redact)]
+    labels = {k: t(f"report.follow_up.{k}", lang) for k in FOLLOW_UP_KEYS}
+    extra = () if redact else extra
+    return [{labels.get(k, k): v for k, v in row.items() if not (redact and k == "row")} for row in follow_up(result, shared=redact, extra=extra)]
+
+
+def column_indices(result: BatchResult, headers: Sequence[str]) -> list[int]:
+    """The indices of upload columns named by their headers (case and accents ignored).
+
+    Raises ``MappingError("unknown_column")`` for a header the sheet does not have.
+    """
+    found = {fold(h): i for i, h in reversed(list(enumerate(result.table.headers)))}
+    indices = []
+    for header in headers:
+        index = found.get(fold(header))
+        if index is None:
+            raise MappingError("unknown_column", header=header)
+        if index not in indices:
+            indices.append(index)
+    return indices
 
 
 def recheck_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:

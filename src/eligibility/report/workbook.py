@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,12 @@ def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
 
 
 def batch_workbook(
-    result: BatchResult, ruleset: RuleSet, *, redact: bool = False, target: Path | io.BytesIO | None = None
+    result: BatchResult, ruleset: RuleSet, *, redact: bool = False, target: Path | io.BytesIO | None = None,
+    follow_up_columns: Sequence[int] = (),
 ) -> bytes:
     """Write the XLSX report: Results, Summary, Follow-up, Re-check, Changes (when ``result.changes``
-holds a comparison with an earlier report), Data issues, Rules."""
+    holds a comparison with an earlier report), Data issues, Rules. ``follow_up_columns``: upload
+    columns (indices) staff chose to carry into the Follow-up sheet (never when ``redact``)."""
     import rustpy_xlsxwriter as rx
 
     lang = result.lang
@@ -69,7 +72,7 @@ holds a comparison with an earlier report), Data issues, Rules."""
     sheets = [
         (names["results"], results_rows),
         (names["summary"], summary_rows(result, ruleset, redact)),
-        (names["follow_up"], follow_up_rows(result, redact)),
+        (names["follow_up"], follow_up_rows(result, redact, follow_up_columns)),
         (names["recheck"], recheck_rows(result, redact)),
         *([(names["changes"], change_rows(result, redact))] if result.changes is not None else []),
         (names["data_issues"], issue_rows(result, redact)),

@@ -11,7 +11,6 @@ import streamlit as st
 
 from ..batch import OUTCOME_ORDER, BatchResult, date_columns, missing_fields, screen_table
 from ..errors import EligibilityError
-from ..fields import COLUMN_FIELDS
 from ..i18n import t
 from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..read import SUPPORTED_EXTENSIONS, Limits, Table, read_table
@@ -20,11 +19,14 @@ from ..report.workbook import batch_workbook
 from ..runtime import paused_gc
 from ..template import template_workbook
 from . import caseload
-from .common import as_of, lang, normalizer, rules, shown, sidebar, tr
+from .batch_views import follow_up_choice, follow_up_frame, outcome_chart, results_frame
+from .common import PERSIST, as_of, lang, normalizer, rules, shown, sidebar, tr
+from .mapping_editor import mapping_editor
 
 MAX_UPLOAD_MB = 50
 APP_LIMITS = Limits(max_bytes=MAX_UPLOAD_MB * 1024 * 1024, max_rows=200_000, max_seconds=120)
 STATE = "batch"  # everything this page keeps lives under st.session_state[STATE]
+KEPT_UPLOAD = "batch_upload"  # the file staff uploaded, kept in this session's memory only
 SAMPLE_DIR = Path(__file__).resolve().parents[3] / "sample_data"  # synthetic people only
 SAMPLES = sorted(p for p in SAMPLE_DIR.glob("*") if p.suffix in (".csv", ".xlsx")) if SAMPLE_DIR.is_dir() else []
 
@@ -46,41 +48,15 @@ def _read(data: bytes, name: str, sheet: str | None, header_row: int | None) -> 
         return None
 
 
-def _mapping_editor(table: Table, profile: dict[str, str | None] | None) -> list[ColumnMatch] | None:
+def _suggested(table: Table, profile: dict[str, str | None] | None) -> list[ColumnMatch]:
+    """The suggested mapping, with a saved profile applied."""
     matches = suggest_mapping(table.headers)
     if profile:
         try:
             matches = apply_overrides(matches, {h: f for h, f in profile.items() if h in table.headers})
         except EligibilityError as error:
             _error(error)
-    frame = pd.DataFrame(
-        {
-            tr("ui.batch.col_column"): [m.header for m in matches],
-            tr("ui.batch.col_field"): [m.field or "" for m in matches],
-            tr("ui.batch.col_confidence"): [m.confidence for m in matches],
-            tr("ui.batch.col_how"): [tr(f"ui.batch.how.{m.method}") for m in matches],
-        }
-    )
-    edited = st.data_editor(
-        frame,
-        key="mapping_editor",
-        hide_index=True,
-        disabled=[tr("ui.batch.col_column"), tr("ui.batch.col_confidence"), tr("ui.batch.col_how")],
-        column_config={
-            tr("ui.batch.col_field"): st.column_config.SelectboxColumn(
-                options=["", *COLUMN_FIELDS], help=tr("ui.batch.field_help"), required=False
-            ),
-            tr("ui.batch.col_confidence"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent"),
-        },
-        width="stretch",
-    )
-    chosen = {h: (f or None) for h, f in zip(edited[tr("ui.batch.col_column")], edited[tr("ui.batch.col_field")], strict=True)}
-    changed = {h: f for h, f in chosen.items() if f != next(m.field for m in matches if m.header == h)}
-    try:
-        return apply_overrides(matches, changed) if changed else matches
-    except EligibilityError as error:
-        _error(error)
-        return None
+    return matches
 
 
 def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
@@ -111,27 +87,23 @@ def _date_orders(table: Table, matches: list[ColumnMatch]) -> dict[str, str]:
     return orders
 
 
-def _results(result: BatchResult) -> None:
+def _results(result: BatchResult, prefix: str) -> None:
     result = caseload.prepared(result, _state(), APP_LIMITS)  # caseload: entered decisions and the comparison feed the downloads
     ruleset = rules()
     language = lang()
     counts = result.counts()
-    st.subheader(tr("ui.batch.results", rows=len(result)))
+    st.header(tr("ui.batch.results", rows=len(result), as_of=result.as_of.isoformat()), anchor=False)
     metrics = st.columns(4)
     for column, outcome in zip(metrics, OUTCOME_ORDER, strict=True):
         column.metric(ruleset.rules.outcomes[outcome].get(language), counts.get(outcome, 0))
-    chart = pd.DataFrame(
-        {
-            tr("ui.batch.outcome"): [ruleset.rules.outcomes[o].get(language) for o in OUTCOME_ORDER],
-            tr("ui.batch.rows"): [counts.get(o, 0) for o in OUTCOME_ORDER],
-        }
-    )
-    st.bar_chart(chart, x=tr("ui.batch.outcome"), y=tr("ui.batch.rows"), horizontal=True, height=220, sort=False)
+    outcome_chart(result)
+    extra = follow_up_choice(result, prefix)
 
     downloads = st.columns(4)
     stem = result.table.source.rsplit(".", 1)[0]
     downloads[0].download_button(
-        tr("ui.batch.download_xlsx"), data=lambda: _built(batch_workbook, result, ruleset), file_name=f"{stem}-screening.xlsx",
+        tr("ui.batch.download_xlsx"), data=lambda: _built(batch_workbook, result, ruleset, follow_up_columns=extra),
+        file_name=f"{stem}-screening.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx", on_click="ignore", type="primary",
     )
     downloads[1].download_button(
@@ -141,12 +113,14 @@ def _results(result: BatchResult) -> None:
     downloads[2].download_button(
         tr("ui.batch.download_shared"), data=lambda: _built(batch_workbook, result, ruleset, redact=True),
         file_name=f"{stem}-screening-for-sharing.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_shared", on_click="ignore", help=tr("ui.batch.download_shared_help"),
+        key="download_shared", on_click="ignore",
     )
+    downloads[2].caption(tr("ui.batch.download_shared_help"))
     downloads[3].download_button(
         tr("ui.batch.download_profile"), data=lambda: dump_profile(result.mapping, stem), file_name=f"{stem}-mapping.yaml",
-        mime="text/yaml", key="download_profile", on_click="ignore", help=tr("ui.batch.download_profile_help"),
+        mime="text/yaml", key="download_profile", on_click="ignore",
     )
+    downloads[3].caption(tr("ui.batch.download_profile_help"))
 
     results_tab, follow_tab, issues_tab = st.tabs(
         [tr("ui.batch.tab_results"), tr("ui.batch.tab_follow_up"), tr("ui.batch.tab_issues", count=len(result.issues))]
@@ -157,24 +131,15 @@ def _results(result: BatchResult) -> None:
             tr("ui.batch.filter"), options=options, key="results_filter",
             format_func=lambda o: t("ui.batch.all", language) if o == "all" else ruleset.rules.outcomes[o].get(language),
         )
-        frame = _results_frame(result)
+        frame = results_frame(result)
         if chosen != "all":
-            frame = frame[frame["determination"] == chosen]
+            frame = frame[frame[tr("ui.batch.column.determination")] == chosen]
         caseload.results_table(frame, result, _state())  # caseload: the decision columns are editable
     with follow_tab:
-        follow_up = result.follow_up()
-        if follow_up:
-            rows = [i for i, _ in follow_up]
-            todo = [text for _, text in follow_up]
-            follow = {tr("report.follow_up.row"): [result.table.row_numbers[i] for i in rows]}
-            for field, label in (("client_id", "report.follow_up.client_id"), ("full_name", "report.follow_up.name")):
-                index = result.field_column(field)
-                if index is not None:
-                    values = result.table.values(index)
-                    follow[tr(label)] = [values[i] for i in rows]
-            follow[tr("report.follow_up.determination")] = [result.outcome[i] for i in rows]
-            follow[tr("report.follow_up.to_do")] = todo
-            st.dataframe(pd.DataFrame(follow), hide_index=True, width="stretch")
+        follow = follow_up_frame(result, extra)
+        if len(follow):
+            st.caption(tr("ui.batch.follow_up_order"))
+            st.dataframe(follow, hide_index=True, width="stretch")
         else:
             st.info(tr("ui.batch.no_follow_up"))
     with issues_tab:
@@ -201,27 +166,19 @@ def _built(writer: Any, *args: Any, **kwargs: Any) -> bytes:
         return writer(*args, **kwargs)
 
 
-def _results_frame(result: BatchResult) -> pd.DataFrame:
-    table = result.table
-    data: dict[str, Any] = {tr("report.follow_up.row"): table.row_numbers}
-    for field in ("client_id", "full_name"):
-        index = result.field_column(field)
-        if index is not None:
-            data[table.headers[index]] = table.values(index)
-    for name, values in result.added_columns().items():
-        if name not in ("rules_version", "rules_hash", "as_of"):
-            data[name] = values.to_pylist()
-    return pd.DataFrame(data)
-
-
 def page() -> None:
     """Render the page."""
     sidebar()
-    st.title(tr("ui.batch.title"))
+    st.title(tr("ui.batch.title"), anchor=False)
     st.caption(tr("ui.batch.intro", mb=MAX_UPLOAD_MB, rows=f"{APP_LIMITS.max_rows:,}"))
     upload = st.file_uploader(
-        tr("ui.batch.upload"), type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], key="upload", help=tr("ui.batch.upload_help"),
+        tr("ui.batch.upload"), type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], key="upload", on_change=_upload_changed,
     )
+    st.caption(tr("ui.batch.upload_help"))
+    if upload is None and st.session_state.get(KEPT_UPLOAD) is not None:  # back from another page
+        upload = st.session_state[KEPT_UPLOAD]
+        st.info(tr("ui.batch.kept_upload", name=upload.name), icon=":material/description:")
+        st.button(tr("ui.batch.other_file"), key="other_file", on_click=_forget_upload)
     profile_upload = st.file_uploader(tr("ui.batch.profile_upload"), type=["yaml", "yml", "json"], key="profile_upload")
     state = _state()
     if upload is not None:
@@ -240,8 +197,9 @@ def page() -> None:
         )
         sample = st.selectbox(
             tr("ui.batch.sample"), options=[p.name for p in SAMPLES], index=None, key="sample",
-            placeholder=tr("ui.batch.sample_placeholder"), help=tr("ui.batch.sample_help"),
+            placeholder=tr("ui.batch.sample_placeholder"), persist_state=PERSIST,
         )
+        st.caption(tr("ui.batch.sample_help"))
         if sample is None:
             state.clear()
             return
@@ -265,8 +223,9 @@ def page() -> None:
         sheet = st.selectbox(tr("ui.batch.sheet"), options=first.sheets, index=first.sheets.index(first.sheet), key="sheet")
     header_row = st.number_input(
         tr("ui.batch.header_row"), min_value=1, value=first.header_row if sheet in (None, first.sheet) else 1, step=1,
-        key=f"header_row_{sheet}", help=tr("ui.batch.header_row_help"),
+        key=f"header_row_{sheet}",
     )
+    st.caption(tr("ui.batch.header_row_help"))
     table = first if (sheet in (None, first.sheet) and header_row == first.header_row) else _read(data, name, sheet, int(header_row))
     if table is None:
         return
@@ -275,9 +234,9 @@ def page() -> None:
     else:
         st.caption(tr("ui.batch.read_csv", rows=f"{len(table):,}", columns=len(table.headers), header_row=table.header_row))
 
-    st.subheader(tr("ui.batch.mapping"))
+    st.header(tr("ui.batch.mapping"), anchor=False)
     st.caption(tr("ui.batch.mapping_help"))
-    matches = _mapping_editor(table, profile)
+    matches = mapping_editor(table, _suggested(table, profile), state, prefix=digest[:12])
     if matches is None:
         return
     missing = missing_fields(matches, rules())
@@ -285,24 +244,42 @@ def page() -> None:
         st.warning(tr("ui.batch.missing", fields=", ".join(tr(f"field.{f}") for f in missing)), icon=":material/warning:")
     orders = _date_orders(table, matches)
 
-    if st.button(tr("ui.batch.run"), type="primary", key="run"):
-        progress = st.progress(0, text=tr("ui.batch.progress_read"))
-        progress.progress(30, text=tr("ui.batch.progress_screen", rows=len(table)))
-        try:
-            with paused_gc():
-                result = screen_table(
-                    table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer(),
-                    max_seconds=APP_LIMITS.max_seconds,
-                )
-        except EligibilityError as error:
-            progress.empty()
-            _error(error)
-            return
-        progress.progress(90, text=tr("ui.batch.progress_summary"))
-        state["result"] = result
-        progress.progress(100, text=tr("ui.batch.progress_done"))
     result = state.get("result")
+    stale = result is not None and (result.lang != lang() or result.as_of != as_of())
+    # A new language or screening date re-screens at once with the same mapping: no stale counts.
+    if st.button(tr("ui.batch.run"), type="primary", key="run") or stale:
+        result = _screen(table, matches, orders)
+        if result is None:
+            return
+        state["result"] = result
     if result is not None:
-        if result.lang != lang() or result.as_of != as_of():
-            st.info(tr("ui.batch.rerun_needed"), icon=":material/refresh:")
-        _results(result)
+        _results(result, digest[:12])
+
+
+def _screen(table: Table, matches: list[ColumnMatch], orders: dict[str, str]) -> BatchResult | None:
+    """Screen the table with a progress bar; None (with one plain sentence shown) when it cannot."""
+    progress = st.progress(0, text=tr("ui.batch.progress_read"))
+    progress.progress(30, text=tr("ui.batch.progress_screen", rows=len(table)))
+    try:
+        with paused_gc():
+            result = screen_table(
+                table, rules(), as_of=as_of(), mapping=matches, date_orders=orders, lang=lang(), normalizer=normalizer(),
+                max_seconds=APP_LIMITS.max_seconds,
+            )
+    except EligibilityError as error:
+        progress.empty()
+        _error(error)
+        return None
+    progress.progress(100, text=tr("ui.batch.progress_done"))
+    progress.empty()
+    return result
+
+
+def _upload_changed() -> None:
+    """Staff chose or removed a file: keep it for this session (it outlives a visit to another page)."""
+    st.session_state[KEPT_UPLOAD] = st.session_state.get("upload")
+
+
+def _forget_upload() -> None:
+    st.session_state[KEPT_UPLOAD] = None
+    _state().clear()

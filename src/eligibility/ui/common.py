@@ -20,13 +20,8 @@ from ..normalize import Normalizer, normalizer_for
 from ..rules import RuleSet, load_rules
 from ..text import Message
 
-# Streamlit's bundled Material icons: they render without any emoji font on the machine.
-STATUS_ICONS = {
-    "met": ":green[:material/check_circle:]",
-    "not_met": ":red[:material/cancel:]",
-    "unknown": ":orange[:material/help:]",
-    "review": ":blue[:material/gavel:]",
-}
+# Each status as a coloured badge with its words: a markdown icon would be announced as "help icon".
+STATUS_BADGES = {"met": "green", "not_met": "red", "unknown": "orange", "review": "blue"}
 OUTCOME_ICONS = {"likely_member": ":material/check_circle:", "not_member": ":material/block:",
                  "needs_info": ":material/help:", "needs_review": ":material/gavel:"}
 OUTCOME_BOX = {"likely_member": "success", "not_member": "error", "needs_info": "warning", "needs_review": "info"}
@@ -62,22 +57,34 @@ def as_of() -> dt.date:
     return st.session_state.get("as_of") or dt.date.today()
 
 
-def keep_form_state() -> None:
-    """Keep the one-person form's answers, the language and the date while staff look at another
-    page (this session only).
+PERSIST = "session"
+"""Widgets whose answers must outlive a page change pass ``persist_state=PERSIST``: Streamlit then
+keeps their value in this session's state while another page is shown (never anywhere else)."""
 
-    Streamlit drops a widget's value when a page without that widget runs (the sidebar's widgets
-    count as the page's: switching pages reset the language to English); assigning the value back
-    to ``st.session_state`` keeps it for the session (it is never stored anywhere else).
-    """
-    kept = [k for k in st.session_state if isinstance(k, str) and (k.startswith("p_") or k in ("lang", "as_of"))]
-    for key in kept:
-        st.session_state[key] = st.session_state[key]
+# Theme colours live in .streamlit/config.toml; what a theme cannot say (captions at 4.5:1, a visible
+# focus ring, a result that stays in view on wide windows) is this small style sheet. No script, no
+# outside file.
+STYLE = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stMarkdownContainer"] blockquote,
+[data-testid="stMarkdownContainer"] blockquote p {
+  color: #4b5563 !important; opacity: 1 !important; }
+:focus-visible, [data-baseweb] input:focus-visible, button:focus-visible, a:focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
+@media (min-width: 992px) {
+  [data-testid="stColumn"]:has(.st-key-result_panel) {
+    position: sticky; top: 3.75rem; align-self: flex-start; max-height: calc(100vh - 5rem); overflow-y: auto; }
+}
+</style>"""
+
+
+def style() -> None:
+    """Apply the app's few style rules (focus ring, the result that stays in view)."""
+    st.html(STYLE)
 
 
 def sidebar() -> None:
-    """Language switch and screening date, shown on every page."""
-    keep_form_state()
+    """Language switch and screening date, shown on every page; both last the whole session."""
+    style()
     with st.sidebar:
         st.radio(
             "Language / Idioma",
@@ -85,8 +92,10 @@ def sidebar() -> None:
             format_func=lambda code: {"en": "English", "es": "Español"}[code],
             key="lang",
             horizontal=True,
+            persist_state=PERSIST,
         )
-        st.date_input(tr("ui.as_of"), key="as_of", value=dt.date.today(), format="YYYY-MM-DD", help=tr("ui.as_of_help"))
+        st.date_input(tr("ui.as_of"), key="as_of", value=dt.date.today(), format="YYYY-MM-DD", persist_state=PERSIST)
+        st.caption(tr("ui.as_of_help"))
         st.caption(tr("ui.privacy_short"))
 
 
@@ -98,9 +107,9 @@ def determination_card(det: Determination, ruleset: RuleSet) -> None:
     for element in det.elements:
         with st.container(border=True):  # one markdown block per element: fewer elements, faster updates
             st.markdown(
-                f"{STATUS_ICONS[element.status]} **{literal(element.paragraph)} {element.title.get(language)}** — "
-                f"{element.status_label.get(language)}  \n"
-                f":gray[{tr('ui.words')}: “{element.words}”]\n\n"
+                f"**{literal(element.paragraph)} {element.title.get(language)}** "
+                f":{STATUS_BADGES[element.status]}-badge[{element.status_label.get(language)}]  \n"
+                f"{tr('ui.words')}: “{element.words}”\n\n"
                 f"{' '.join(shown(m) for m in element.reasons)}"
             )
     if det.questions:

@@ -15,16 +15,16 @@ def page() -> None:
     ruleset = rules()
     definition = ruleset.rules
     language = lang()
-    st.title(tr("ui.rules.title"))
+    st.title(tr("ui.rules.title"), anchor=False)
     st.markdown(f"**{definition.case.name}**, {definition.case.court}, {definition.case.docket} ({definition.case.appeal})")
     st.caption(" ".join(definition.case.citation.split()))
-    st.subheader(tr("ui.rules.definition"))
+    st.header(tr("ui.rules.definition"), anchor=False)
     st.markdown(f"> {' '.join(definition.class_definition.split())}")
     if language != "en":
         st.caption(tr("ui.rules.definition_in_english"))
     st.write(definition.class_definition_explained.get(language))
 
-    st.subheader(tr("ui.rules.elements"))
+    st.header(tr("ui.rules.elements"), anchor=False)
     for element in definition.elements:
         with st.container(border=True):
             st.markdown(f"**{element.paragraph} {element.title.get(language)}** · `{element.id}`")
@@ -53,7 +53,7 @@ def page() -> None:
     st.markdown(tr("ui.rules.reading"))
     eoir_paste.portal_wording(ruleset)
     for case in ruleset.status_elements:
-        st.subheader(tr("ui.rules.status_table", paragraph=case.paragraph))
+        st.header(tr("ui.rules.status_table", paragraph=case.paragraph), anchor=False)
         st.dataframe(
             pd.DataFrame(
                 {
@@ -75,7 +75,7 @@ def page() -> None:
         period = case.appeal_period
         st.caption(tr("ui.rules.deadline", days=period.days, source=" ".join(period.source.split())))
 
-    st.subheader(tr("ui.rules.timeline"))
+    st.header(tr("ui.rules.timeline"), anchor=False)
     st.dataframe(
         pd.DataFrame(
             {
@@ -88,7 +88,7 @@ def page() -> None:
         width="stretch",
     )
 
-    st.subheader(tr("ui.rules.combination"))
+    st.header(tr("ui.rules.combination"), anchor=False)
     statuses, outcomes = definition.statuses, definition.outcomes
     steps = [
         tr("ui.rules.combination_rule", status=statuses[r.if_any_element_is].get(language), outcome=outcomes[r.outcome].get(language))
@@ -96,8 +96,8 @@ def page() -> None:
     ]
     steps.append(tr("ui.rules.combination_otherwise", outcome=definition.outcomes[definition.combination.otherwise].get(language)))
     st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(steps, start=1)))
-    st.subheader(tr("ui.rules.version_title"))
+    st.header(tr("ui.rules.version_title"), anchor=False)
     st.markdown(tr("ui.rules.version", version=ruleset.version, hash=ruleset.hash))
-    st.subheader(tr("ui.rules.change_title"))
+    st.header(tr("ui.rules.change_title"), anchor=False)
     st.markdown(tr("ui.rules.change"))
     st.caption(definition.disclaimer.get(language))
