@@ -137,6 +137,7 @@ STATUS_PHRASES = [
     ("in absentia order; BIA dismissed appeal", ("removal_order_in_absentia", "removal_order_final")),
     ("removal order, voluntary departure", ("removal_order", "voluntary_departure")),
     ("terminado, luego reabierto", ("terminated", "reopened")),
+    ("voluntary departure, granted withholding", ("voluntary_departure", "withholding_or_cat_granted")),
     # bare words, events that are not statuses, negations, hedges, unfinished mentions: not read
     ("granted", "bare_word"),
     ("Granted", "bare_word"),

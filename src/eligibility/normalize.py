@@ -20,7 +20,7 @@ from .cells import cell_text, is_blank
 from .fields import COUNTRY_FIELDS, DATE_FIELDS, TEXT_FIELDS, YES_NO_FIELDS
 from .i18n import CatalogText, msg
 from .model import CaseStatus, DataIssue, DateReadings, Facts, IntakeRecord, PartialDate, PlaceSet, Reading
-from .phrases import Phrases, fold, words
+from .phrases import BOUNDARY, Phrases, fold, fold_words, words
 from .rules import RuleSet, Text, Vocabulary
 from .text import CountryName, country_name
 
@@ -466,6 +466,7 @@ class PlaceReader:
         if " ".join(tokens) in self.abroad:
             return PlaceSet(frozenset({"US"}), True), None
         found, loose = self.phrases.scan(tokens)
+        loose = [i for i in loose if tokens[i] != BOUNDARY]
         meanings = [(m.start, self._meanings(tokens, m.start, m.end, m.meanings)) for m in found]
         if any("hedge" in ms for _, ms in meanings):
             return PlaceSet(frozenset(), True), "hedged"
@@ -617,7 +618,7 @@ class StatusReader:
         >>> reader.statuses("removal order, no appeal")
         (('removal_order',), 'no', None)
         """
-        tokens = fold(text).split()
+        tokens = fold_words(text)
         found, _ = self.phrases.scan(tokens)
         codes: list[str] = []
         appeal = None

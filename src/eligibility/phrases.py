@@ -33,6 +33,29 @@ def fold(value: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", value.replace("?", " ? ")).split())
 
 
+BOUNDARY = ","
+"""The word that stands where a cell's punctuation separates its parts: no phrase spans it."""
+_SEPARATORS = re.compile(r"[,;|()\[\]\n]|\s[-–—/]\s")
+
+
+def fold_words(value: str) -> list[str]:
+    """The folded words of a cell, with a ``BOUNDARY`` where a comma, semicolon, bracket, line break
+    or spaced dash separates its parts: "voluntary departure, granted withholding" is two parts, and
+    no phrase is read across them.
+
+    >>> fold_words("Voluntary departure, granted withholding")
+    ['voluntary', 'departure', ',', 'granted', 'withholding']
+    """
+    out: list[str] = []
+    for part in _SEPARATORS.split(value):
+        folded = fold(part).split()
+        if folded:
+            if out:
+                out.append(BOUNDARY)
+            out.extend(folded)
+    return out
+
+
 class Word(NamedTuple):
     """One word of a cell: folded, and whether it was written in capitals (a code such as "CA")."""
 
@@ -46,10 +69,16 @@ def words(value: str) -> list[Word]:
     >>> [(w.text, w.capitals) for w in words("Los Angeles, CA")]
     [('los', False), ('angeles', False), ('ca', True)]
     """
-    if not value.isascii():
-        decomposed = unicodedata.normalize("NFKD", value)
-        value = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return [Word(w.lower(), w.isupper() and len(w) > 1) for w in _WORD.findall(value)]
+    out: list[Word] = []
+    for part in _SEPARATORS.split(value):
+        if not part.isascii():
+            part = "".join(c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c))
+        found = [Word(w.lower(), w.isupper() and len(w) > 1) for w in _WORD.findall(part)]
+        if found:
+            if out:
+                out.append(Word(BOUNDARY, False))
+            out.extend(found)
+    return out
 
 
 class Match(NamedTuple):
