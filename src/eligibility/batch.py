@@ -34,13 +34,14 @@ from .engine import (
     SEPARATOR,
     Determination,
     ElementResult,
-    apply_exceptions,
     combine,
     documents_for,
     evaluate_base,
+    exception_of,
     questions_for,
     recheck_on,
     review_points,
+    with_exceptions,
 )
 from .errors import InputFileError
 from .fields import DATE_FIELDS, DECISION_FIELDS, DECISION_RESULTS, NAME_FIELDS, PORTAL_FIELDS
@@ -352,9 +353,11 @@ def _read_columns(
     for name, match in by_field.items():  # in the sheet's column order, which orders each row's issues
         if name == "a_number":  # nearly every value distinct: normalised row by row, in Arrow
             values, issues = normalize_a_numbers(table.column(match.index))
-            reads = [Read(None, None, issues.get(i)) for i in range(len(table))]
-            column = _Column(np.arange(len(table)), reads, blank_slot=False)
-            column.values = values  # type: ignore[attr-defined]
+            invalid = sorted(issues)
+            codes = np.zeros(len(table), dtype=np.int64)  # slot 0: a valid (or blank) A-number
+            codes[invalid] = np.arange(1, len(invalid) + 1)
+            column = _Column(codes, [Read(None), *(Read(None, None, issues[i]) for i in invalid)], blank_slot=False)
+            column.values, column.invalid_rows = values, invalid  # type: ignore[attr-defined]
             columns[name] = column
         if name not in encoded:
             continue
@@ -471,27 +474,49 @@ def _evaluate_elements(
             record = normalizer.record({f: columns[f].distinct[int(k[row])] for f, k in zip(reads, keys, strict=True)}, light=True)
             base.append(evaluate_base(element.id, record, ruleset, as_of))
         rows, results = group, base
-        extra = [f for f in dict.fromkeys(f for x in element.exceptions for f in x.when.fields) if f in columns]
         met = np.array([r.status == "met" for r in base], dtype=bool)[group] if base else np.zeros(n, dtype=bool)
         if element.exceptions and met.any():
-            # Exceptions only ever turn "met" into "review": run them where the element was met.
-            met_rows = np.flatnonzero(met)
-            ex_keys = [group[met_rows], *(columns[f].row_codes[met_rows] for f in extra)]
-            ex_group, ex_first = columnar.distinct_rows(ex_keys, len(met_rows))
-            applied = []
-            for count, i in enumerate(ex_first.tolist()):
-                if count % 512 == 0:
-                    check_budget()
-                row = int(met_rows[i])
-                facts = {f: columns[f].distinct[int(k[row])] for f, k in zip(reads, keys, strict=True)}
-                facts.update({f: columns[f].distinct[int(columns[f].row_codes[row])] for f in extra})
-                applied.append(apply_exceptions(element.id, base[int(group[row])], normalizer.record(facts, light=True), ruleset))
-            rows = group.copy()
-            rows[met_rows] = len(base) + ex_group
-            results = [*base, *applied]
+            rows, results = _with_exceptions(element.id, len(element.exceptions), group, base, np.flatnonzero(met), columns, normalizer,
+                                             ruleset, check_budget)
         element_rows[element.id] = rows
         element_results[element.id] = results
     return element_rows, element_results
+
+
+def _with_exceptions(
+    element_id: str, count: int, group: np.ndarray, base: list[ElementResult], met_rows: np.ndarray, columns: dict[str, _Column],
+    normalizer: Normalizer, ruleset: RuleSet, check_budget: Callable[[], None],
+) -> tuple[np.ndarray, list[ElementResult]]:
+    """An element's exceptions on the rows where it was met: each exception tested once per distinct
+    value of the fields it reads (``exception_of``), then each distinct combination of a base result
+    and what the exceptions add composed once (``with_exceptions``)."""
+    keys, outcomes = [], []
+    for index in range(count):
+        fields = [f for f in ruleset.elements[element_id].exceptions[index].when.fields if f in columns]
+        codes = [columns[f].row_codes[met_rows] for f in fields]
+        found, first = columnar.distinct_rows(codes, len(met_rows)) if fields else (np.zeros(len(met_rows), np.int64), np.zeros(1, np.int64))
+        tested = []
+        for step, i in enumerate(first.tolist()):
+            if step % 512 == 0:
+                check_budget()
+            row = int(met_rows[i])
+            record = normalizer.record({f: columns[f].distinct[int(columns[f].row_codes[row])] for f in fields}, light=True)
+            tested.append(exception_of(element_id, index, record, ruleset))
+        keys.append(found)
+        outcomes.append(tested)
+    combined, first = columnar.distinct_rows([group[met_rows], *keys], len(met_rows))
+    results = list(base)
+    slot_of = []
+    for i in first.tolist():
+        added = [outcomes[e][int(keys[e][i])] for e in range(count)]
+        if all(a is None for a in added):  # nothing applies: the base result itself
+            slot_of.append(int(group[met_rows[i]]))
+        else:
+            slot_of.append(len(results))
+            results.append(with_exceptions(base[int(group[met_rows[i]])], added))
+    rows = group.copy()
+    rows[met_rows] = np.array(slot_of, dtype=np.int64)[combined]
+    return rows, results
 
 
 def _relevant(name: str, columns: dict[str, _Column], condition: tuple[str, frozenset[str]] | None) -> np.ndarray:
@@ -631,7 +656,7 @@ def _duplicates(
     found: list[tuple[int, DataIssue]] = []
     if "a_number" in columns:
         column = columns["a_number"]
-        keys = a_number_keys(column.values, column.issue_slots)  # type: ignore[attr-defined]
+        keys = a_number_keys(column.values, column.invalid_rows)  # type: ignore[attr-defined]
         found += flag(keys, table.row_numbers, "duplicate_a_number", by_field["a_number"].header)
     if names is not None and "date_of_birth" in columns:
         births = columns["date_of_birth"]

@@ -505,6 +505,60 @@ def _exception_applies(x: Any, record: Any) -> str | None:
     return None
 
 
+class Exceptional(NamedTuple):
+    """What one exception adds to a met element: its id, its reason and the quotes of the cells it read."""
+
+    id: str
+    reason: Message
+    quotes: tuple[Message, ...]
+
+
+def exception_outcome(e: _Element, index: int, record: Any) -> Exceptional | None:
+    """One exception of an element, tested on a record: what it adds, or None when it does not apply.
+    It reads only its own fields, so the batch tests it once per distinct value of those."""
+    x = e.exceptions[index]
+    applies = _exception_applies(x, record)
+    if applies is None:
+        return None
+    fields = x.when.fields
+    if applies == "yes":
+        reason = e.message(x.id, **{f: _display(f, getattr(record, f)) for f in fields})
+    elif applies == "disagree":
+        reason = e.disagree[1]
+    else:
+        reason = e.reason[x.unreadable_reason] if x.unreadable_reason else e.reason[x.id]
+    return Exceptional(x.id, reason, e.quotes(record, fields))
+
+
+def with_exceptions(result: ElementResult, outcomes: Sequence[Exceptional | None]) -> ElementResult:
+    """A met result with what its exceptions add, in the rules' order: review, with each reason and
+    the quotes not already given (exceptions only ever turn ``met`` into ``review``)."""
+    if result.status != "met":
+        return result
+    extra: list[Message] = []
+    first = None
+    for outcome in outcomes:
+        if outcome is None:
+            continue
+        if outcome.reason not in extra:
+            extra.append(outcome.reason)
+        extra.extend(q for q in outcome.quotes if q not in result.reasons and q not in extra)
+        first = first or outcome.id
+    if not extra:
+        return result
+    return result._replace(status="review", reasons=(*result.reasons, *extra), exception=first)
+
+
+def exception_count(element_id: str, ruleset: RuleSet) -> int:
+    """How many exceptions an element has."""
+    return len(plan_for(ruleset).by_id[element_id].exceptions)
+
+
+def exception_of(element_id: str, index: int, record: Any, ruleset: RuleSet) -> Exceptional | None:
+    """``exception_outcome`` for an element of the rule set, by id (the batch's entry point)."""
+    return exception_outcome(plan_for(ruleset).by_id[element_id], index, record)
+
+
 def apply_exceptions(element_id: str, result: ElementResult, record: Any, ruleset: RuleSet) -> ElementResult:
     """Apply an element's exceptions to its result: they only ever turn ``met`` into ``review``."""
     e = plan_for(ruleset).by_id[element_id]
@@ -514,26 +568,7 @@ def apply_exceptions(element_id: str, result: ElementResult, record: Any, rulese
 def _apply(e: _Element, result: ElementResult, record: Any) -> ElementResult:
     if result.status != "met" or not e.exceptions:
         return result
-    extra: list[Message] = []
-    first = None
-    for x in e.exceptions:
-        applies = _exception_applies(x, record)
-        if applies is None:
-            continue
-        fields = x.when.fields
-        if applies == "yes":
-            params = {f: _display(f, getattr(record, f)) for f in fields}
-            extra.append(e.message(x.id, **params))
-        elif applies == "disagree":
-            if e.disagree[1] not in extra:
-                extra.append(e.disagree[1])
-        else:
-            extra.append(e.reason[x.unreadable_reason] if x.unreadable_reason else e.reason[x.id])
-        extra.extend(q for q in e.quotes(record, fields) if q not in result.reasons and q not in extra)
-        first = first or x.id
-    if not extra:
-        return result
-    return result._replace(status="review", reasons=(*result.reasons, *extra), exception=first)
+    return with_exceptions(result, [exception_outcome(e, i, record) for i in range(len(e.exceptions))])
 
 
 def _display(field: str, value: Any) -> Any:
