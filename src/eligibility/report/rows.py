@@ -182,14 +182,16 @@ def _caseload_summary(result: BatchResult) -> list[tuple[str, Any]]:
 URGENCY = {"needs_info": 1, "needs_review": 2}
 
 
-def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int] = ()) -> list[dict[str, Any]]:
+def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int] = (), recheck_only: bool = False) -> list[dict[str, Any]]:
     """The call list: rows that need more information, attorney review or a re-check, most urgent
     first (a re-check date, earliest first; then more information; then review), in row order
     within each. Keys are stable ids; ``extra``: indices of upload columns staff chose to carry
-    (never in a shared list, which carries no column of the upload)."""
+    (never in a shared list, which carries no column of the upload); ``recheck_only``: only the rows
+    that wait for a date."""
     table = result.table
     recheck, outcomes, labels = result.recheck, result.outcome, result.values("result")
-    rows = [(recheck[i] or "9999", URGENCY.get(o, 3), i) for i, o in enumerate(outcomes) if o in URGENCY or recheck[i]]
+    wanted = (lambda o, day: bool(day)) if recheck_only else (lambda o, day: o in URGENCY or bool(day))
+    rows = [(recheck[i] or "9999", URGENCY.get(o, 3), i) for i, o in enumerate(outcomes) if wanted(o, recheck[i])]
     rows.sort()
     review = (result.shared_review_points if shared else result.review_points) if rows else []
     ids = result.field_column("client_id")
@@ -250,7 +252,7 @@ def recheck_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
     lang = result.lang
     order = ("recheck_on", "row", "ref", "client_id", "name", "determination", "result", "to_do")
     labels = {k: t(f"report.follow_up.{k}", lang) for k in order}
-    rows = [r for r in follow_up(result, shared=redact) if r["recheck_on"]]
+    rows = follow_up(result, shared=redact, recheck_only=True)
     return [{labels[k]: row[k] for k in order if k in row and not (redact and k == "row")} for row in rows]
 
 
