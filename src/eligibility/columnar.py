@@ -19,10 +19,29 @@ def factorize(values: Any) -> tuple[np.ndarray, list[Any]]:
     if isinstance(values, pa.ChunkedArray | pa.Array):
         codes, uniques = arrow_codes(values)
         return codes, uniques.to_pylist()
-    import pandas as pd  # lists come from workbooks, whose reports need pandas anyway
+    if len(values) < SMALL:  # a dictionary is quicker than loading pandas for a short column
+        index: dict[tuple[type, Any], int] = {}
+        found: list[Any] = []
+        small = []
+        for v in values:
+            if v is None or v != v:
+                small.append(-1)
+                continue
+            key = (type(v), v)  # 1, 1.0 and True are different cells
+            code = index.get(key)
+            if code is None:
+                code = index[key] = len(found)
+                found.append(v)
+            small.append(code)
+        return np.array(small, dtype=np.int64), found
+    import pandas as pd  # long lists come from workbooks, whose reports need pandas anyway
 
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     return codes.astype(np.int64), list(uniques)
+
+
+SMALL = 20_000
+"""Below this many cells, a column is factorised in Python rather than with pandas."""
 
 
 def distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
