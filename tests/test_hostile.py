@@ -24,10 +24,10 @@ from eligibility.report import batch_csv, batch_workbook
 from eligibility.report.csvfile import FORMULA_TRIGGERS
 
 from .conftest import AS_OF, ROOT, SAMPLES
-from .corpus import corpus
+from .corpus import corpus, hostile_workbooks
 
 CORPUS = corpus()
-REFUSED = {
+REFUSED = {name: code for name, _, code in hostile_workbooks() if code} | {
     "empty.csv": "empty_file", "blank-lines.csv": "empty_file", "header-only.csv": "header_only",
     "header-only.xlsx": "header_only", "empty-workbook.xlsx": "empty_sheet", "wide-16384.csv": "too_many_columns",
     "wide-16384.xlsx": "too_many_columns", "long-cell.csv": "cell_too_long", "zip-of-other.xlsx": "zip_not_spreadsheet",
