@@ -585,6 +585,32 @@ def hostile_workbooks() -> list[tuple[str, Callable[[], bytes], str | None]]:
     ]
 
 
+def laughing_profile(levels: int = 9, width: int = 9) -> bytes:
+    """A mapping profile of nested YAML aliases ("billion laughs"): a few hundred bytes that expand
+    to width ** levels strings when built."""
+    lines = ["a: &a [" + ",".join(['"lol"'] * width) + "]"]
+    for i in range(1, levels):
+        name, previous = chr(97 + i), chr(96 + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * width) + "]")
+    lines.append(f'columns: {{"Client name": *{chr(96 + levels)}}}')
+    return "\n".join(lines).encode()
+
+
+def hostile_profiles() -> list[tuple[str, Callable[[], bytes], str]]:
+    """Mapping profiles built to exhaust the loader (name, maker, the refusal's code): the issue's reproductions."""
+    return [
+        ("laughs-360.yaml", lambda: laughing_profile(9, 9), "profile_aliases"),
+        ("laughs-458.yaml", lambda: laughing_profile(10, 10), "profile_aliases"),
+        ("merge-key.yaml", lambda: b"base: &b {Client name: full_name}\ncolumns:\n  <<: *b\n", "profile_aliases"),
+        ("nested-lists-40k.yaml", lambda: b"columns: " + b"[" * 20_000 + b"]" * 20_000, "profile_too_deep"),
+        ("nested-json-40k.json", lambda: b'{"columns": ' + b'{"a": ' * 6_000 + b"1" + b"}" * 6_001, "profile_too_deep"),
+        ("huge-50mb.yaml", lambda: b"columns:\n" + b"  Column header number one: full_name\n" * 1_400_000, "profile_too_large"),
+        ("huge-number.yaml", lambda: b"columns:\n  a: " + b"9" * 100_000 + b"\n", "profile_unreadable"),
+        ("nested-entry.yaml", lambda: b"columns:\n  Client name: {first: full_name}\n", "profile_bad_entry"),
+        ("python-object.yaml", lambda: b"columns: !!python/object/apply:os.system ['true']\n", "profile_unreadable"),
+    ]
+
+
 def csv_text(*rows: list[str], sep: str = ",") -> bytes:
     return "\n".join(sep.join(r) for r in rows).encode("utf-8")
 

@@ -8,6 +8,7 @@ import io
 import logging
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from eligibility import EligibilityError, InputFileError, Normalizer, evaluate
+from eligibility.errors import MappingError
 from eligibility.batch import screen_table
 from eligibility.cli import main
 from eligibility.mapping import suggest_mapping
@@ -24,7 +26,7 @@ from eligibility.report import batch_csv, batch_workbook
 from eligibility.report.csvfile import FORMULA_TRIGGERS
 
 from .conftest import AS_OF, ROOT, SAMPLES
-from .corpus import corpus, hostile_workbooks
+from .corpus import corpus, hostile_profiles, hostile_workbooks
 
 CORPUS = corpus()
 REFUSED = {name: code for name, _, code in hostile_workbooks() if code} | {
@@ -277,3 +279,98 @@ def test_a_mapping_profile_that_is_not_yaml_is_refused_plainly():
 
     with pytest.raises(EligibilityError, match="could not be read"):
         load_profile(b"\xff\xfe not yaml [")
+
+
+# --------------------------------------------------------------------------- mapping profiles
+
+
+PROFILES = hostile_profiles()
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(("name", "make", "code"), PROFILES, ids=[name for name, _, _ in PROFILES])
+def test_a_hostile_mapping_profile_is_refused_at_once_in_one_short_sentence(name, make, code):
+    """Aliases, deep nesting, huge files, huge numbers, nested entries, Python tags: one short
+    sentence in well under a second, before anything is built."""
+    from eligibility.mapping import load_profile
+
+    data = make()
+    start = time.perf_counter()
+    with pytest.raises(MappingError) as info:
+        load_profile(data)
+    seconds = time.perf_counter() - start
+    assert info.value.code == code
+    for lang in ("en", "es"):
+        sentence = info.value.sentence(lang)
+        assert "\n" not in sentence and len(sentence) < 250 and sentence.endswith(".")
+    assert seconds < 1.0, f"{seconds:.2f} s"
+
+
+def test_the_laughing_profile_is_refused_under_a_small_memory_cap():
+    """The 458-byte alias bomb (10 ** 10 strings once built) is refused in a process capped at 512 MB."""
+    script = (
+        "import resource, sys; sys.path.insert(0, %r)\n"
+        "from tests.corpus import laughing_profile\n"
+        "from eligibility.mapping import load_profile\n"
+        "from eligibility.errors import MappingError\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (512 * 1024**2, 512 * 1024**2))\n"
+        "try:\n    load_profile(laughing_profile(10, 10))\nexcept MappingError as error:\n    print(error.code)\n"
+    ) % str(ROOT)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "profile_aliases", done.stderr[-2000:]
+
+
+def test_a_profile_path_larger_than_the_limit_is_not_even_read(tmp_path, monkeypatch):
+    """On the command line, a profile file over the limit is refused from its size."""
+    from pathlib import Path
+
+    from eligibility.mapping import PROFILE_MAX_BYTES, load_profile
+
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"columns:\n" + b"#" * PROFILE_MAX_BYTES)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    with pytest.raises(MappingError) as info:
+        load_profile(path)
+    assert info.value.code == "profile_too_large"
+
+
+def test_messages_never_quote_more_than_a_few_dozen_characters_of_a_header_or_field():
+    """A 100,000-character header, field or --map option shows as a few dozen characters."""
+    from eligibility.mapping import apply_overrides, load_profile, parse_map_options, suggest_mapping
+
+    long = "H" * 100_000
+    matches = suggest_mapping(["full_name"])
+    for attempt in (
+        lambda: apply_overrides(matches, {long: "full_name"}),
+        lambda: apply_overrides(matches, {"full_name": long}),
+        lambda: parse_map_options([long]),
+        lambda: load_profile(f"columns:\n  ? {long}\n  : [full_name]\n"),
+    ):
+        with pytest.raises(MappingError) as info:
+            attempt()
+        message = str(info.value)
+        assert "H" * 10 in message and "H" * 41 not in message and len(message) < 400
+
+
+def test_an_uploaded_profile_is_parsed_once_and_its_sentence_stays(monkeypatch):
+    """In the app a profile is parsed once per upload, not on every rerun; a bad one shows its
+    sentence on every rerun without being parsed again."""
+    from streamlit.testing.v1 import AppTest
+
+    import eligibility.ui.batch as batch_page
+
+    calls = []
+    real = batch_page.load_profile
+    monkeypatch.setattr(batch_page, "load_profile", lambda data: (calls.append(len(data)), real(data))[1])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/batch.py").run()
+    at.file_uploader(key="upload").set_value(("clients.csv", (SAMPLES / "clean_sample.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="profile_upload").set_value(("laughs.yaml", hostile_profiles()[0][1](), "text/yaml"))
+    at.run()
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception
+    assert len(calls) == 1
+    assert any("anchors or aliases" in e.value for e in at.error)
+    assert sum(int(m.value) for m in at.metric) == 12  # the batch still runs, with the suggested mapping
