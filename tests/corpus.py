@@ -647,6 +647,10 @@ def corpus() -> list[tuple[str, Callable[[], bytes]]]:
         ("binary-garbage.csv", lambda: bytes(range(256)) * 64),
         ("pdf-renamed.xlsx", lambda: b"%PDF-1.7\n" + b"\x00\x01" * 500),
         ("formula-text.csv", lambda: f"=cmd header,{header}\n=1+1,{row}\n@SUM(A1),{row}\n".encode()),
+        ("long-cell.xlsx", lambda: _xlsx(lambda w: (w.active.append(HEADER), w.active.append([*ROW[:-1], "t" * 40_000])))),
+        ("long-cell-big.csv", lambda: f"{header},notes\n".encode() + f"{row},ok\n".encode() * 80_000 + f"{row},{'n' * 40_000}\n".encode()),
+        ("time-then-huge-number.xlsx", lambda: _xlsx(lambda w: [w.active.append(r) for r in (
+            [*HEADER, "intake_time"], [*ROW, dt.time(10, 30)], [*ROW, 10**19], [*ROW, float("inf")], [*ROW, dt.timedelta(hours=5)])])),
         *[(name, make) for name, make, _ in hostile_workbooks()],
     ]
 

@@ -35,6 +35,7 @@ REFUSED = {name: code for name, _, code in hostile_workbooks() if code} | {
     "wide-16384.xlsx": "too_many_columns", "long-cell.csv": "cell_too_long", "zip-of-other.xlsx": "zip_not_spreadsheet",
     "zip-bomb.xlsx": "zip_bomb", "size-claim-2gb.xlsx": "zip_bomb", "password.xlsx": "password_protected",
     "binary-garbage.csv": "binary_csv", "pdf-renamed.xlsx": "corrupt",
+    "long-cell.xlsx": "cell_too_long", "long-cell-big.csv": "cell_too_long",
 }
 
 
