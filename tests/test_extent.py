@@ -263,3 +263,22 @@ def test_text_a_sheet_copies_is_limited():
     with pytest.raises(InputFileError) as info:
         read_table(data, "t.ods", limits=Limits(max_sheet_text=1_000_000))
     assert info.value.code == "workbook_too_big"
+
+
+def test_a_small_xls_whose_workbook_lives_in_the_mini_stream_is_read(tmp_path):
+    """A workbook stream under 4,096 bytes sits in the container's mini stream (as LibreOffice
+    writes a small .xls); the container check follows that chain too."""
+    from .conftest import require_binary
+
+    soffice = require_binary("soffice")
+    book = Workbook()
+    book.active.append(["full_name", "mpp_enrolled"])
+    book.active.append(["Mini Person", "yes"])
+    book.save(tmp_path / "tiny.xlsx")
+    convert = [soffice, "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(tmp_path / "tiny.xlsx")]
+    subprocess.run(convert, check=True, capture_output=True, timeout=120)
+    data = (tmp_path / "tiny.xls").read_bytes()
+    from eligibility.read import biff
+
+    assert len(biff.workbook_stream(data)) < 4096
+    assert read_table(data, "tiny.xls").rows == [["Mini Person", "yes"]]
