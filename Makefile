@@ -32,8 +32,9 @@ $(AXE): tests/a11y/package.json tests/a11y/package-lock.json
 
 a11y-deps: system-deps $(AXE)
 
-## Run the whole suite: rules cases, unit, property, app, browser and accessibility tests.
+## Run the whole suite: lint, then rules cases, unit, property, app, browser and accessibility tests.
 test: $(STAMP) system-deps a11y-deps
+	$(VENV)/bin/ruff check src tests app.py pages scripts benchmarks
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -24,6 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from .conftest import ROOT, SAMPLES, require_binary
+from .corpus import far_cell
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -335,3 +336,34 @@ def test_pasting_from_eoirs_case_portal_fills_the_form_in_the_browser(page):
     assert status.input_value() == "Removal order in absentia"
     page.get_by_text("The person was ordered removed in absentia; such an order is final when entered.").first.wait_for()
     _shot(page, "screen-eoir-paste")
+
+
+def test_a_workbook_built_to_exhaust_memory_gets_one_sentence_and_the_server_keeps_serving(browser, server, tmp_path):
+    """The issue's 1.6 KB workbook (a cell at XFD50000) in one browser: one sentence, no crash; a
+    second browser on the same server then screens a file as usual."""
+    hostile = tmp_path / "far-cell.xlsx"
+    hostile.write_bytes(far_cell("XFD50000"))
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US") for _ in range(2)]
+    try:
+        first = contexts[0].new_page()
+        first.set_default_timeout(30_000)
+        first.goto(server)
+        first.get_by_role("link", name="Batch check a spreadsheet").click()
+        first.get_by_role("heading", name="Batch check a spreadsheet").wait_for()
+        start = time.perf_counter()
+        first.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(hostile))
+        alert = first.locator('[data-testid="stAlertContentError"]').filter(has_text="is too big to read")
+        alert.wait_for()
+        print(f"\n[timing] hostile workbook upload to sentence on screen: {time.perf_counter() - start:.2f} s")
+        assert "its cells reach row 50,000 and column XFD" in alert.inner_text()
+        _shot(first, "batch-hostile-workbook")
+        assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=5).read() == b"ok"
+
+        second = contexts[1].new_page()
+        second.set_default_timeout(30_000)
+        second.goto(server)
+        second.get_by_role("heading", name="Screen one person").wait_for()
+        _upload_and_run(second, _write_rows(tmp_path / "after.csv", 5), 5)
+    finally:
+        for context in contexts:
+            context.close()

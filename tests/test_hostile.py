@@ -8,6 +8,7 @@ import io
 import logging
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -18,21 +19,23 @@ from openpyxl import Workbook, load_workbook
 from eligibility import EligibilityError, InputFileError, Normalizer, evaluate
 from eligibility.batch import screen_table
 from eligibility.cli import main
+from eligibility.errors import MappingError
 from eligibility.mapping import suggest_mapping
 from eligibility.read import read_table
 from eligibility.report import batch_csv, batch_workbook
 from eligibility.report.csvfile import FORMULA_TRIGGERS
 
 from .conftest import AS_OF, ROOT, SAMPLES
-from .corpus import corpus
+from .corpus import corpus, hostile_profiles, hostile_workbooks
 
 CORPUS = corpus()
-REFUSED = {
+REFUSED = {name: code for name, _, code in hostile_workbooks() if code} | {
     "empty.csv": "empty_file", "blank-lines.csv": "empty_file", "header-only.csv": "header_only",
     "header-only.xlsx": "header_only", "empty-workbook.xlsx": "empty_sheet", "wide-16384.csv": "too_many_columns",
     "wide-16384.xlsx": "too_many_columns", "long-cell.csv": "cell_too_long", "zip-of-other.xlsx": "zip_not_spreadsheet",
     "zip-bomb.xlsx": "zip_bomb", "size-claim-2gb.xlsx": "zip_bomb", "password.xlsx": "password_protected",
     "binary-garbage.csv": "binary_csv", "pdf-renamed.xlsx": "corrupt",
+    "long-cell.xlsx": "cell_too_long", "long-cell-big.csv": "cell_too_long",
 }
 
 
@@ -56,7 +59,7 @@ def test_every_bad_file_gets_a_complete_result_or_one_plain_sentence(name, make,
     book = load_workbook(io.BytesIO(batch_workbook(result, ruleset)))
     results = list(book.worksheets[0].iter_rows(values_only=True))
     assert len(results) == len(table) + 1
-    assert list(csv.reader(io.StringIO(batch_csv(result).decode("utf-8-sig"))))[0][0] == _neutral(table.headers[0])
+    assert next(iter(csv.reader(io.StringIO(batch_csv(result).decode("utf-8-sig")))))[0] == _neutral(table.headers[0])
 
 
 def _neutral(text: str) -> str:
@@ -66,7 +69,7 @@ def _neutral(text: str) -> str:
 def test_the_corpus_is_read_within_bounded_memory(tmp_path):
     """Reading and screening every corpus file in one process stays under a 2 GB address-space cap."""
     script = (
-        "import resource, datetime as dt, sys; sys.path.insert(0, %r)\n"
+        f"import resource, datetime as dt, sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))\n"
         "from tests.corpus import corpus\n"
         "from eligibility import load_rules, EligibilityError\n"
@@ -79,7 +82,7 @@ def test_the_corpus_is_read_within_bounded_memory(tmp_path):
         "    except EligibilityError:\n"
         "        pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
-    ) % str(ROOT)
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.strip()) < 2048, f"peak {done.stdout.strip()} MB"
@@ -249,7 +252,7 @@ def test_no_client_data_reaches_the_logs(tmp_path, caplog, capfd):
     finally:
         root.setLevel(previous)
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    out, err = capfd.readouterr()
+    _out, err = capfd.readouterr()
     for secret in secrets:
         assert secret not in logged, f"{secret!r} reached a log record"
         assert secret not in err, f"{secret!r} reached stderr"
@@ -266,9 +269,9 @@ def test_nothing_derived_from_client_data_uses_a_shared_cache():
     """Only the rules are cached across sessions: no st.cache_data anywhere, cache_resource only without arguments."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "eligibility" / "ui").glob("*.py"))
     assert "cache_data" not in source
-    for line in [l for l in source.splitlines() if "@st.cache_resource" in l]:
-        index = source.splitlines().index(line)
-        assert source.splitlines()[index + 1].rstrip().endswith("() -> RuleSet:") or source.splitlines()[index + 1].rstrip().endswith("() -> Normalizer:")
+    lines = source.splitlines()
+    for index in [i for i, text in enumerate(lines) if "@st.cache_resource" in text]:
+        assert lines[index + 1].rstrip().endswith(("() -> RuleSet:", "() -> Normalizer:"))
 
 
 def test_a_mapping_profile_that_is_not_yaml_is_refused_plainly():
@@ -277,3 +280,98 @@ def test_a_mapping_profile_that_is_not_yaml_is_refused_plainly():
 
     with pytest.raises(EligibilityError, match="could not be read"):
         load_profile(b"\xff\xfe not yaml [")
+
+
+# --------------------------------------------------------------------------- mapping profiles
+
+
+PROFILES = hostile_profiles()
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(("name", "make", "code"), PROFILES, ids=[name for name, _, _ in PROFILES])
+def test_a_hostile_mapping_profile_is_refused_at_once_in_one_short_sentence(name, make, code):
+    """Aliases, deep nesting, huge files, huge numbers, nested entries, Python tags: one short
+    sentence in well under a second, before anything is built."""
+    from eligibility.mapping import load_profile
+
+    data = make()
+    start = time.perf_counter()
+    with pytest.raises(MappingError) as info:
+        load_profile(data)
+    seconds = time.perf_counter() - start
+    assert info.value.code == code
+    for lang in ("en", "es"):
+        sentence = info.value.sentence(lang)
+        assert "\n" not in sentence and len(sentence) < 250 and sentence.endswith(".")
+    assert seconds < 1.0, f"{seconds:.2f} s"
+
+
+def test_the_laughing_profile_is_refused_under_a_small_memory_cap():
+    """The 458-byte alias bomb (10 ** 10 strings once built) is refused in a process capped at 512 MB."""
+    script = (
+        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from tests.corpus import laughing_profile\n"
+        "from eligibility.mapping import load_profile\n"
+        "from eligibility.errors import MappingError\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (512 * 1024**2, 512 * 1024**2))\n"
+        "try:\n    load_profile(laughing_profile(10, 10))\nexcept MappingError as error:\n    print(error.code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "profile_aliases", done.stderr[-2000:]
+
+
+def test_a_profile_path_larger_than_the_limit_is_not_even_read(tmp_path, monkeypatch):
+    """On the command line, a profile file over the limit is refused from its size."""
+    from pathlib import Path
+
+    from eligibility.mapping import PROFILE_MAX_BYTES, load_profile
+
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"columns:\n" + b"#" * PROFILE_MAX_BYTES)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    with pytest.raises(MappingError) as info:
+        load_profile(path)
+    assert info.value.code == "profile_too_large"
+
+
+def test_messages_never_quote_more_than_a_few_dozen_characters_of_a_header_or_field():
+    """A 100,000-character header, field or --map option shows as a few dozen characters."""
+    from eligibility.mapping import apply_overrides, load_profile, parse_map_options, suggest_mapping
+
+    long = "H" * 100_000
+    matches = suggest_mapping(["full_name"])
+    for attempt in (
+        lambda: apply_overrides(matches, {long: "full_name"}),
+        lambda: apply_overrides(matches, {"full_name": long}),
+        lambda: parse_map_options([long]),
+        lambda: load_profile(f"columns:\n  ? {long}\n  : [full_name]\n"),
+    ):
+        with pytest.raises(MappingError) as info:
+            attempt()
+        message = str(info.value)
+        assert "H" * 10 in message and "H" * 41 not in message and len(message) < 600  # the rest is the tool's own list of field names
+
+
+def test_an_uploaded_profile_is_parsed_once_and_its_sentence_stays(monkeypatch):
+    """In the app a profile is parsed once per upload, not on every rerun; a bad one shows its
+    sentence on every rerun without being parsed again."""
+    from streamlit.testing.v1 import AppTest
+
+    import eligibility.ui.batch as batch_page
+
+    calls = []
+    real = batch_page.load_profile
+    monkeypatch.setattr(batch_page, "load_profile", lambda data: (calls.append(len(data)), real(data))[1])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/batch.py").run()
+    at.file_uploader(key="upload").set_value(("clients.csv", (SAMPLES / "clean_sample.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="profile_upload").set_value(("laughs.yaml", hostile_profiles()[0][1](), "text/yaml"))
+    at.run()
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception
+    assert len(calls) == 1
+    assert any("anchors or aliases" in e.value for e in at.error)
+    assert sum(int(m.value) for m in at.metric) == 12  # the batch still runs, with the suggested mapping

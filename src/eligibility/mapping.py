@@ -132,9 +132,9 @@ def apply_overrides(matches: Sequence[ColumnMatch], overrides: Mapping[str, str 
     for header, field in overrides.items():
         target = header if header in headers else folded_headers.get(fold(header))
         if target is None:
-            raise MappingError("unknown_column", header=header)
+            raise MappingError("unknown_column", header=shown(header))
         if field not in (None, IGNORE) and field not in COLUMN_FIELDS:
-            raise MappingError("unknown_field", field=field, fields=", ".join(COLUMN_FIELDS))
+            raise MappingError("unknown_field", field=shown(field), fields=", ".join(COLUMN_FIELDS))
         resolved[target] = field or None
     claimed = {f for f in resolved.values() if f}
     out = []
@@ -159,24 +159,65 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str | None]:
     for option in options:
         header, sep, field = option.rpartition("=")
         if not sep or not header.strip():
-            raise MappingError("bad_map_option", option=option)
+            raise MappingError("bad_map_option", option=shown(option))
         parsed[header.strip()] = field.strip() or None
     return parsed
 
 
+PROFILE_MAX_BYTES = 128 * 1024  # a profile is one short "header: field" line per column: a few KB
+PROFILE_MAX_DEPTH = 8  # a profile nests two deep ({columns: {header: field}})
+SHOWN_CHARS = 40  # of a header, field or option, at most this much goes into a message
+
+
+def shown(text: object) -> str:
+    r"""Text from a file or the command line as a message may quote it: one line, at most a few dozen characters.
+
+    >>> shown("Fecha   de\nregreso"), shown("x" * 50)
+    ('Fecha de regreso', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…')
+    """
+    line = " ".join(str(text)[: SHOWN_CHARS * 4].split())
+    return line if len(line) <= SHOWN_CHARS else line[: SHOWN_CHARS - 1] + "…"
+
+
 def load_profile(source: Path | bytes | str) -> dict[str, str | None]:
-    """Read a saved mapping profile (YAML or JSON: ``{columns: {header: field}}``)."""
+    """Read a saved mapping profile (YAML or JSON: ``{columns: {header: field}}``).
+
+    A profile is small and flat, so anything else is refused with one sentence before it is
+    built: more than PROFILE_MAX_BYTES, YAML anchors or aliases (which can multiply a few hundred
+    bytes into gigabytes), nesting deeper than PROFILE_MAX_DEPTH, entries that are not text.
+    """
     try:
-        text = source.read_text(encoding="utf-8") if isinstance(source, Path) else (
-            source.decode("utf-8") if isinstance(source, bytes) else source
-        )
+        if isinstance(source, Path):
+            if source.stat().st_size > PROFILE_MAX_BYTES:
+                raise MappingError("profile_too_large", limit_kb=PROFILE_MAX_BYTES // 1024)
+            source = source.read_bytes()
+        raw = source.encode("utf-8") if isinstance(source, str) else source
+        if len(raw) > PROFILE_MAX_BYTES:
+            raise MappingError("profile_too_large", limit_kb=PROFILE_MAX_BYTES // 1024)
+        text = raw.decode("utf-8")
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # events only: nothing is built yet
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise MappingError("profile_aliases")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > PROFILE_MAX_DEPTH:
+                    raise MappingError("profile_too_deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
         raise MappingError("profile_unreadable") from None
     columns = data.get("columns") if isinstance(data, dict) else None
     if not isinstance(columns, dict):
         raise MappingError("profile_no_columns")
-    return {str(k): (str(v) if v else None) for k, v in columns.items()}
+    scalar = (str, int, float, bool)
+    profile: dict[str, str | None] = {}
+    for header, field in columns.items():
+        if not isinstance(header, scalar) or not (field is None or isinstance(field, scalar)):
+            raise MappingError("profile_bad_entry", header=shown(header))
+        profile[str(header)] = str(field) if field else None
+    return profile
 
 
 def dump_profile(matches: Sequence[ColumnMatch], name: str = "") -> str:

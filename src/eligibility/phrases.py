@@ -64,10 +64,11 @@ class Word(NamedTuple):
 
 
 def words(value: str) -> list[Word]:
-    """The words of a cell, folded, each marked when written in capitals.
+    """The words of a cell, folded, each marked when written in capitals (a ``BOUNDARY`` between the
+    parts punctuation separates).
 
     >>> [(w.text, w.capitals) for w in words("Los Angeles, CA")]
-    [('los', False), ('angeles', False), ('ca', True)]
+    [('los', False), ('angeles', False), (',', False), ('ca', True)]
     """
     out: list[Word] = []
     for part in _SEPARATORS.split(value):

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import InputFileError
 from ..i18n import msg
 from . import csvfile
-from .csvfile import ArrowGrid, _arrow_grid, _looks_binary, _read_csv, _sniff_delimiter
+from .csvfile import ArrowGrid, _arrow_grid, _check_longest, _looks_binary, _read_csv, _sniff_delimiter
 from .table import (
     CFB_MAGIC,
     SPREADSHEET_EXTENSIONS,
@@ -104,6 +104,7 @@ def _big_csv(path: Path, name: str, header_row: int | None, limits: Limits) -> T
     grid = _arrow_grid(path, delimiter)
     if grid is None or grid.has_nul():  # NUL bytes are removed, with a notice, by the general path
         return None
+    _check_longest(grid, name, limits)
     return _to_table(grid, name, "csv", None, [], header_row, "utf-8", delimiter, [], limits)
 
 

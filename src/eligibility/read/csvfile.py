@@ -72,6 +72,7 @@ def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[list[Any]], 
         delimiter = _sniff_delimiter(data[:65536].decode("utf-8", errors="ignore"))
         grid = _arrow_grid(data, delimiter)
         if grid is not None:
+            _check_longest(grid, name, limits)
             return grid, "utf-8", delimiter, notices
     text, encoding = _decode(data)
     delimiter = _sniff_delimiter(text)
@@ -102,6 +103,12 @@ class ArrowGrid:
 
     def head(self, n: int) -> list[list[Any]]:
         return [list(row) for row in zip(*(c.slice(0, n).to_pylist() for c in self.columns), strict=True)]
+
+    def longest(self) -> int:
+        """Characters in the longest cell (counted by Arrow, column by column)."""
+        import pyarrow.compute as pc
+
+        return max((pc.max(pc.utf8_length(column)).as_py() or 0 for column in self.columns), default=0)
 
     def has_nul(self) -> bool:
         """Whether any cell holds a NUL byte (read from Arrow's buffers, chunk by chunk)."""
@@ -134,6 +141,12 @@ class ArrowGrid:
         keep = pc.invert(pc.is_in(pa.array(range(n)), value_set=blank))
         indices = pc.indices_nonzero(keep).to_pylist()
         return [pc.filter(c, keep) for c in columns], indices
+
+
+def _check_longest(grid: ArrowGrid, name: str, limits: Limits) -> None:
+    """The cell limit, on the fast path too (Python's csv module enforces it on the other)."""
+    if grid.longest() > limits.max_cell_chars:
+        raise InputFileError("cell_too_long", name=name, limit=f"{limits.max_cell_chars:,}")
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -29,8 +29,12 @@ class Limits:
     max_rows: int = 1_000_000
     max_columns: int = 1_000
     max_cell_chars: int = 32_000
-    max_unzipped_bytes: int = 2 * 1024 * 1024 * 1024
+    max_unzipped_bytes: int = 1024 * 1024 * 1024
     max_zip_ratio: float = 400.0
+    # A workbook sheet becomes one block of rows x columns from A1 to its farthest cell with a value
+    # (every sheet at once for XLS and ODS); each cell holds its own copy of its text.
+    max_sheet_cells: int = 10_000_000
+    max_sheet_text: int = 512 * 1024 * 1024  # bytes
     max_seconds: float | None = None  # time budget for screening a batch (the app sets one)
 
 

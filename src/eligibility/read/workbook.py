@@ -1,27 +1,18 @@
-"""Workbooks (XLSX, XLSM, XLS, ODS) through python-calamine, with ZIP-bomb and password checks first."""
+"""Workbooks (XLSX, XLSM, XLS, ODS) through python-calamine, each checked first (read/extent.py,
+read/biff.py) so that no file can make calamine ask for more memory than the limits allow."""
 
 from __future__ import annotations
 
 import io
-import zipfile
+from itertools import chain
 from typing import Any
 
 from ..errors import InputFileError
+from .biff import check_xls
+from .extent import check_xlsx_sheet, check_zip_workbook
 from .table import CFB_MAGIC, ZIP_MAGIC, Limits, _corrupt, _password, _too_many_rows, _trim
 
-
-def _check_zip(data: bytes, name: str, limits: Limits) -> None:
-    """Refuse ZIP bombs before any XML is parsed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-            names = {info.filename for info in archive.infolist()}
-    except zipfile.BadZipFile:
-        raise _corrupt(name) from None
-    if total > limits.max_unzipped_bytes or total > limits.max_zip_ratio * max(len(data), 1):
-        raise InputFileError("zip_bomb", name=name)
-    if not ({"xl/workbook.xml", "content.xml", "xl/workbook.bin"} & names):
-        raise InputFileError("zip_not_spreadsheet", name=name)
+ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
 def _read_workbook(
@@ -29,11 +20,13 @@ def _read_workbook(
 ) -> tuple[list[list[Any]], str, list[str]]:
     import python_calamine as calamine
 
+    book = None
     if data.startswith(ZIP_MAGIC):
-        _check_zip(data, name, limits)
+        book = check_zip_workbook(data, name, ext, limits)
     elif data.startswith(CFB_MAGIC):
-        if ext in (".xlsx", ".xlsm") or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data[:65536]:
+        if ext in (".xlsx", ".xlsm") or ENCRYPTION_INFO in data[:65536]:
             raise _password(name)
+        check_xls(data, name, limits)
     else:
         raise _corrupt(name)
     try:
@@ -51,11 +44,14 @@ def _read_workbook(
         else:
             order = [n for n in names if n in visible] or names
         for candidate in order:
+            long_text = check_xlsx_sheet(book, candidate, limits).long_text if book is not None else True
             book_sheet = workbook.get_sheet_by_name(candidate)
             if book_sheet.total_height > limits.max_rows + 50:
                 raise _too_many_rows(name, limits)
             grid = _trim(book_sheet.to_python(skip_empty_area=False))
             if grid or sheet is not None:
+                if long_text:
+                    _check_cell_length(grid, name, limits)
                 return grid, candidate, names
         return [], order[0] if order else "", names
     except calamine.PasswordError:
@@ -64,4 +60,14 @@ def _read_workbook(
         raise
     except Exception:  # calamine raises several error types for damaged files
         raise _corrupt(name) from None
+    except BaseException as error:  # a Rust panic in calamine arrives as pyo3's PanicException
+        if type(error).__name__ == "PanicException":
+            raise _corrupt(name) from None
+        raise
 
+
+def _check_cell_length(grid: list[list[Any]], name: str, limits: Limits) -> None:
+    """Refuse a sheet with a text cell longer than the limit (CSVs are held to the same)."""
+    texts = filter(str.__instancecheck__, chain.from_iterable(grid))
+    if max(map(len, texts), default=0) > limits.max_cell_chars:
+        raise InputFileError("cell_too_long", name=name, limit=f"{limits.max_cell_chars:,}")

@@ -34,7 +34,7 @@ def _text_array(values: Any) -> Any:
         return values if pa.types.is_string(kind) else values.cast(pa.string())
     try:
         return pa.array(values, type=pa.string())
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
+    except Exception:  # numbers, dates, times, mixed: each as the text a person sees
         return pa.array([cell_text(v) for v in values], type=pa.string())
 
 

@@ -88,11 +88,18 @@ def screening_pdf(
 
     heading(t("pdf.facts", lang))
     pdf.set_font("DejaVu", "", 9.5)
-    with pdf.table(col_widths=(45, 75), text_align="LEFT", first_row_as_headings=False) as table:
-        for label, value in record_facts(record, lang, ruleset):
-            row = table.row()
-            row.cell(label)
-            row.cell(value)
+    label_width = width * 45 / 120
+    for label, value in record_facts(record, lang, ruleset):
+        # label and value side by side; a long value (notes) wraps, even inside one long word, and
+        # runs on over as many pages as it needs (a table row would have to fit on one page)
+        top, page = pdf.get_y(), pdf.page_no()
+        pdf.multi_cell(label_width, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+        label_end = pdf.get_y() if pdf.page_no() == page else None
+        pdf.set_xy(pdf.l_margin + label_width, top)
+        pdf.multi_cell(width - label_width, 5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if pdf.page_no() == page and label_end is not None:
+            pdf.set_y(max(pdf.get_y(), label_end))
+        pdf.ln(1)
 
     heading(t("pdf.elements", lang))
     for element in determination.elements:

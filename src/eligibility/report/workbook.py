@@ -6,9 +6,12 @@ Cells are written as text or typed values, never as formulas or hyperlinks.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +19,10 @@ import pyarrow as pa
 
 from .. import columnar
 from ..batch import BatchResult
+from ..cells import cell_text
+from ..errors import ReportError
 from ..i18n import t
+from ..mapping import shown
 from ..rules import RuleSet
 from .csvfile import deliver
 from .rows import (
@@ -37,21 +43,119 @@ if TYPE_CHECKING:
 FILLS = {"likely_member": "#C6EFCE", "not_member": "#EDEDED", "needs_info": "#FFEB9C", "needs_review": "#F8CBAD"}
 
 
+EXCEL_CELL_CHARS = 32_767  # the most text a spreadsheet cell holds
+EXACT_INTEGERS = 2**53  # beyond this a spreadsheet number loses digits, so such integers are written as text
+
+
 def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
-    """A DataFrame for the XLSX writer, every column of Python values (the writer reads a column
-    with ``tolist()``, which for an Arrow-backed column builds every value one call at a time).
+    """A DataFrame for the XLSX writer, every column of Python values (the writer reads a column with
+    ``tolist()``, which for an Arrow-backed column builds every value one call at a time).
 
     Values keep their types (numbers, dates, text); text is always written as text, never as a
-    formula or a link. Dictionary-encoded texts are decoded by index, each distinct text once.
+    formula or a link. Times and durations are written as the text a person sees, integers a
+    spreadsheet cannot hold exactly as text, infinities as "inf" (a NaN is a blank, as everywhere).
     """
     import pandas as pd
 
     data = {}
     for header, values in zip(headers, columns, strict=True):
         if isinstance(values, pa.ChunkedArray | pa.Array):
-            values = columnar.pylist(values)
-        data[header] = pd.Series(values, dtype=object)
+            kind = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
+            exact = pa.types.is_string(kind) or pa.types.is_large_string(kind) or _keeps_exactly(values)
+            values = columnar.pylist(values)  # dictionary-encoded texts decoded by index, each distinct text once
+            if exact:
+                data[header] = pd.Series(values, dtype=object)
+                continue
+        else:
+            try:
+                exact = _keeps_exactly(pa.array(values))
+            except Exception:  # mixed types, numbers Arrow cannot hold (OverflowError)
+                exact = False
+            if exact:
+                data[header] = pd.Series(values, dtype=object)
+                continue
+        cells = [_writable(v) for v in values]  # cell by cell: times, huge numbers, infinities, mixed types
+        if any(isinstance(v, dt.date) for v in cells) and any(_is_number(v) for v in cells):
+            # the writer would give the numbers the column's date format: dates go in as text
+            cells = [cell_text(v) if isinstance(v, dt.date) else v for v in cells]
+        data[header] = pd.Series(cells, dtype=object)
     return pd.DataFrame(data, copy=False)
+
+
+def _keeps_exactly(array: Any) -> bool:
+    """Whether the XLSX writer writes every value of this Arrow column as it is."""
+    import pyarrow.compute as pc
+
+    kind = array.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_boolean(kind):
+        return True
+    if pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.tz is None):
+        return True
+    if pa.types.is_integer(kind):
+        low, high = pc.min_max(array).values()
+        return low.as_py() is None or (low.as_py() >= -EXACT_INTEGERS and high.as_py() <= EXACT_INTEGERS)
+    if pa.types.is_floating(kind):
+        return not pc.any(pc.is_inf(array)).as_py()
+    return False
+
+
+def _writable(value: Any) -> Any:
+    """One cell as the XLSX writer keeps it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else cell_text(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXACT_INTEGERS:
+        return str(value)
+    if isinstance(value, dt.time | dt.timedelta) or (isinstance(value, dt.datetime) and value.tzinfo is not None):
+        return cell_text(value)
+    if isinstance(value, bytes | bytearray):
+        return value.decode("utf-8", errors="replace")
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _longest_cell(sheets: list[tuple[str, Any]]) -> tuple[str, str, int, int] | None:
+    """The first cell longer than a spreadsheet cell holds: (sheet, column, row as numbered, length).
+
+    Arrow columns are measured by Arrow; other values by a pass of built-ins (no Python per cell);
+    only a sheet or column that has such a cell is searched for it.
+    """
+    import pyarrow.compute as pc
+
+    def longest(values: Any) -> int:
+        return max(map(len, filter(str.__instancecheck__, values)), default=0)
+
+    for sheet, rows in sheets:
+        if isinstance(rows, list):
+            if longest(chain.from_iterable(row.values() for row in rows)) > EXCEL_CELL_CHARS:
+                for index, row in enumerate(rows):
+                    for column, value in row.items():
+                        if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+                            return sheet, str(column), index + 2, len(value)
+            continue
+        for column in rows.columns:
+            series = rows[column]
+            if isinstance(series.array, pd_arrow_array()):
+                array = series.array._pa_array  # the Arrow data itself (no copy)
+                if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+                    continue
+                lengths = pc.utf8_length(array)
+                if (pc.max(lengths).as_py() or 0) > EXCEL_CELL_CHARS:
+                    index = pc.index(pc.greater(lengths, EXCEL_CELL_CHARS), True).as_py()
+                    return sheet, str(column), index + 2, lengths[index].as_py()
+            elif longest(series) > EXCEL_CELL_CHARS:
+                for index, value in enumerate(series):
+                    if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+                        return sheet, str(column), index + 2, len(value)
+    return None
+
+
+def pd_arrow_array() -> type:
+    import pandas as pd
+
+    return pd.arrays.ArrowExtensionArray
 
 
 def batch_workbook(
@@ -97,17 +201,26 @@ def batch_workbook(
     wide.update({t(f"report.issues.{k}", lang): 90 for k in ("message",)})
     wide.update({t("report.summary.value", lang): 70, t("report.rules.text", lang): 120, t("report.summary.item", lang): 40})
     listed = ["results", "follow_up", "recheck", "data_issues", *(["changes"] if result.changes is not None else [])]
+    too_long = _longest_cell(sheets)
+    if too_long is not None:  # checked first: the writer would print a warning per cell, then fail
+        sheet, column, row, length = too_long
+        raise ReportError(
+            "report_cell_too_long", sheet=sheet, column=shown(column), row=f"{row:,}", length=f"{length:,}"
+        )
     buffer = io.BytesIO()
-    rx.write_worksheets(
-        sheets,
-        buffer,
-        freeze_panes={names[k]: {"row": 1, "col": 0} for k in listed},
-        autofilter={names[k]: True for k in listed},
-        header_format={name: bold for name, _ in sheets},
-        datetime_format="yyyy-mm-dd",
-        conditional_formats=conditional,
-        column_widths={name: _widths(rows, wide) for name, rows in sheets},
-    )
+    try:
+        rx.write_worksheets(
+            sheets,
+            buffer,
+            freeze_panes={names[k]: {"row": 1, "col": 0} for k in listed},
+            autofilter={names[k]: True for k in listed},
+            header_format={name: bold for name, _ in sheets},
+            datetime_format="yyyy-mm-dd",
+            conditional_formats=conditional,
+            column_widths={name: _widths(rows, wide) for name, rows in sheets},
+        )
+    except Exception as error:  # any value the writer still cannot take: one sentence, not a traceback
+        raise ReportError("report_unwritable") from error
     return deliver(buffer.getvalue(), target)
 
 

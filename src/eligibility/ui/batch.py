@@ -12,7 +12,7 @@ import streamlit as st
 from ..batch import OUTCOME_ORDER, BatchResult, date_columns, missing_fields, screen_table
 from ..errors import EligibilityError
 from ..i18n import t
-from ..mapping import ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
+from ..mapping import PROFILE_MAX_BYTES, ColumnMatch, apply_overrides, dump_profile, load_profile, suggest_mapping
 from ..read import SUPPORTED_EXTENSIONS, Limits, Table, read_table
 from ..report.csvfile import batch_csv
 from ..report.workbook import batch_workbook
@@ -209,11 +209,17 @@ def page() -> None:
         state.clear()
         state["digest"] = digest
     profile = None
-    if profile_upload is not None:
-        try:
-            profile = load_profile(profile_upload.getvalue())
-        except EligibilityError as error:
-            _error(error)
+    if profile_upload is not None:  # parsed once per upload, kept in this session only
+        raw = profile_upload.getvalue()
+        key = hashlib.sha256(raw[: PROFILE_MAX_BYTES + 1]).hexdigest() + str(len(raw))
+        if st.session_state.get("batch_profile", (None,))[0] != key:
+            try:
+                st.session_state["batch_profile"] = (key, load_profile(raw), None)
+            except EligibilityError as error:
+                st.session_state["batch_profile"] = (key, None, error)
+        _, profile, failure = st.session_state["batch_profile"]
+        if failure is not None:
+            _error(failure)
 
     first = _read(data, name, None, None)
     if first is None:
