@@ -99,6 +99,9 @@ def _results(result: BatchResult, prefix: str) -> None:
     outcome_chart(result)
     extra = follow_up_choice(result, prefix)
 
+    unread = [m.header for m in result.mapping if m.field is None]
+    if unread:  # before any download: what the full report carries as it is, and the shared one does not
+        st.warning(tr("ui.batch.unread_columns", columns=", ".join(unread)), icon=":material/visibility:")
     downloads = st.columns(4)
     stem = result.table.source.rsplit(".", 1)[0]
     downloads[0].download_button(
