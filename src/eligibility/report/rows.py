@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import pyarrow as pa
+
 from .. import __version__
 from ..batch import BatchResult, added_columns
 from ..caseload import describe
@@ -182,53 +184,75 @@ def _caseload_summary(result: BatchResult) -> list[tuple[str, Any]]:
 URGENCY = {"needs_info": 1, "needs_review": 2}
 
 
-def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int] = (), recheck_only: bool = False) -> list[dict[str, Any]]:
-    """The call list: rows that need more information, attorney review or a re-check, most urgent
-    first (a re-check date, earliest first; then more information; then review), in row order
-    within each. Keys are stable ids; ``extra``: indices of upload columns staff chose to carry
-    (never in a shared list, which carries no column of the upload); ``recheck_only``: only the rows
-    that wait for a date."""
+def follow_up_columns(
+    result: BatchResult, *, shared: bool = False, extra: Sequence[int] = (), recheck_only: bool = False,
+) -> dict[str, list[Any]]:
+    """The call list, column by column: rows that need more information, attorney review or a
+    re-check, most urgent first (a re-check date, earliest first; then more information; then
+    review), in row order within each. Keys are stable ids; ``extra``: indices of upload columns
+    staff chose to carry (never in a shared list, which carries no column of the upload);
+    ``recheck_only``: only the rows that wait for a date."""
     table = result.table
     recheck, outcomes, labels = result.recheck, result.outcome, result.values("result")
     wanted = (lambda o, day: bool(day)) if recheck_only else (lambda o, day: o in URGENCY or bool(day))
-    rows = [(recheck[i] or "9999", URGENCY.get(o, 3), i) for i, o in enumerate(outcomes) if wanted(o, recheck[i])]
-    rows.sort()
-    review = (result.shared_review_points if shared else result.review_points) if rows else []
-    ids = result.field_column("client_id")
-    name_columns = [result.field_column(f) for f in NAME_FIELDS]
-    names = [table.values(c) for c in name_columns if c is not None]
-    if result.field_column("full_name") is not None:
-        names = [table.values(result.field_column("full_name"))]
-    ids_values = table.values(ids) if ids is not None else None
-    extras = [(table.headers[c], table.values(c)) for c in extra]
-    out = []
-    for _, _, i in rows:
-        outcome = outcomes[i]
-        row: dict[str, Any] = {"row": table.row_numbers[i], "ref": pseudonym(table.row_numbers[i])}
-        if not shared:
-            row["client_id"] = cell_text(ids_values[i]) if ids_values is not None else ""
-            row["name"] = " ".join(part for part in (cell_text(v[i]).strip() for v in names) if part)
-        row["determination"] = outcome
-        row["result"] = labels[i]
-        row["recheck_on"] = recheck[i]
-        row["to_do"] = result.questions[i] if outcome == "needs_info" else review[i]
-        if not shared:
-            for (header, values), index in zip(extras, extra, strict=True):
-                row[header if header not in row else f"{header} ({column_letter(index)})"] = cell_text(values[i])
-        out.append(row)
+    order = [i for _, _, i in sorted((recheck[i] or "9999", URGENCY.get(o, 3), i) for i, o in enumerate(outcomes) if wanted(o, recheck[i]))]
+    review = (result.shared_review_points if shared else result.review_points) if order else []
+    numbers = table.row_numbers
+    out: dict[str, list[Any]] = {"row": [numbers[i] for i in order], "ref": [pseudonym(numbers[i]) for i in order]}
+    if not shared:
+        ids = result.field_column("client_id")
+        ids_values = table.values(ids) if ids is not None else None
+        out["client_id"] = [cell_text(ids_values[i]) for i in order] if ids_values is not None else [""] * len(order)
+        name_columns = [result.field_column(f) for f in NAME_FIELDS]
+        names = [table.values(c) for c in name_columns if c is not None]
+        if result.field_column("full_name") is not None:
+            names = [table.values(result.field_column("full_name"))]
+        parts = [[cell_text(v[i]).strip() for i in order] for v in names]
+        out["name"] = [" ".join(p for p in row if p) for row in zip(*parts, strict=True)] if parts else [""] * len(order)
+    out["determination"] = [outcomes[i] for i in order]
+    out["result"] = [labels[i] for i in order]
+    out["recheck_on"] = [recheck[i] for i in order]
+    questions = result.questions
+    out["to_do"] = [questions[i] if outcomes[i] == "needs_info" else review[i] for i in order]
+    if not shared:
+        for index in extra:
+            header = table.headers[index]
+            values = table.values(index)
+            out[header if header not in out else f"{header} ({column_letter(index)})"] = [cell_text(values[i]) for i in order]
     return out
+
+
+def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int] = (), recheck_only: bool = False) -> list[dict[str, Any]]:
+    """The call list row by row (``follow_up_columns``)."""
+    columns = follow_up_columns(result, shared=shared, extra=extra, recheck_only=recheck_only)
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 FOLLOW_UP_KEYS = ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")
 
 
-def follow_up_rows(result: BatchResult, redact: bool, extra: Sequence[int] = ()) -> list[dict[str, Any]]:
+def _labelled(columns: dict[str, list[Any]], order: Sequence[str], lang: str, redact: bool) -> pa.Table | list[dict[str, Any]]:
+    """A call-list sheet: its columns in ``order`` under the report's labels (an empty list for none)."""
+    labels = {k: t(f"report.follow_up.{k}", lang) for k in FOLLOW_UP_KEYS}
+    keys = [k for k in order if k in columns and not (redact and k == "row")]
+    if not columns["row"]:
+        return []
+    names: list[str] = []
+    for k in keys:  # a carried column may share a label ("Name"): it gets a number, never replaces it
+        label, count = labels.get(k, k), 1
+        while label in names:
+            count += 1
+            label = f"{labels.get(k, k)} ({count})"
+        names.append(label)
+    return pa.Table.from_arrays([pa.array(columns[k]) for k in keys], names=names)
+
+
+def follow_up_rows(result: BatchResult, redact: bool, extra: Sequence[int] = ()) -> pa.Table | list[dict[str, Any]]:
     """The Follow-up sheet: the call list with headers in the report's language; ``extra``: upload
     columns staff chose to carry (left out of a report for sharing)."""
-    lang = result.lang
-    labels = {k: t(f"report.follow_up.{k}", lang) for k in FOLLOW_UP_KEYS}
-    extra = () if redact else extra
-    return [{labels.get(k, k): v for k, v in row.items() if not (redact and k == "row")} for row in follow_up(result, shared=redact, extra=extra)]
+    columns = follow_up_columns(result, shared=redact, extra=() if redact else extra)
+    return _labelled(columns, list(columns), result.lang, redact)
 
 
 def column_indices(result: BatchResult, headers: Sequence[str]) -> list[int]:
@@ -247,13 +271,10 @@ def column_indices(result: BatchResult, headers: Sequence[str]) -> list[int]:
     return indices
 
 
-def recheck_rows(result: BatchResult, redact: bool) -> list[dict[str, Any]]:
+def recheck_rows(result: BatchResult, redact: bool) -> pa.Table | list[dict[str, Any]]:
     """The Re-check sheet: every row that waits for a date, earliest first, with what to do."""
-    lang = result.lang
     order = ("recheck_on", "row", "ref", "client_id", "name", "determination", "result", "to_do")
-    labels = {k: t(f"report.follow_up.{k}", lang) for k in order}
-    rows = follow_up(result, shared=redact, recheck_only=True)
-    return [{labels[k]: row[k] for k in order if k in row and not (redact and k == "row")} for row in rows]
+    return _labelled(follow_up_columns(result, shared=redact, recheck_only=True), order, result.lang, redact)
 
 
 # ---------------------------------------------------------------------------------- changes

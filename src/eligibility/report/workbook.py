@@ -47,14 +47,59 @@ EXCEL_CELL_CHARS = 32_767  # the most text a spreadsheet cell holds
 EXACT_INTEGERS = 2**53  # beyond this a spreadsheet number loses digits, so such integers are written as text
 
 
-def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
-    """A DataFrame for the XLSX writer, every column of Python values (the writer reads a column with
-    ``tolist()``, which for an Arrow-backed column builds every value one call at a time).
+def _sheet(headers: list[str], columns: list[Any]) -> pa.Table | pd.DataFrame:
+    """The Results sheet for the XLSX writer: an Arrow table when every column can be one (the
+    writer reads Arrow directly, so no value becomes a Python object on the way), else a
+    DataFrame of Python values (a column that mixes numbers and text cannot be an Arrow column).
 
     Values keep their types (numbers, dates, text); text is always written as text, never as a
     formula or a link. Times and durations are written as the text a person sees, integers a
     spreadsheet cannot hold exactly as text, infinities as "inf" (a NaN is a blank, as everywhere).
     """
+    arrays = []
+    for values in columns:
+        array = _arrow_column(values)
+        if array is None:
+            return _frame(headers, columns)
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=headers)
+
+
+def _arrow_column(values: Any) -> pa.Array | pa.ChunkedArray | None:
+    """One column as an Arrow array the writer writes exactly as the DataFrame path would; None
+    when it cannot be one."""
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(values.type.value_type)  # the writer does not decode dictionaries
+        if _keeps_exactly(values):
+            return values
+        values = columnar.pylist(values)
+    try:
+        array = pa.array(values, from_pandas=True)  # NaN is a blank, as everywhere
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        array = None
+    if array is not None and (_keeps_exactly(array) or pa.types.is_null(array.type)):
+        return array
+    cells = _cells(values)
+    try:
+        array = pa.array(cells, from_pandas=True)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):  # mixed types
+        return None
+    return array if _keeps_exactly(array) or pa.types.is_null(array.type) else None
+
+
+def _cells(values: Sequence[Any]) -> list[Any]:
+    """Cell by cell, as the writer keeps them: times, huge numbers, infinities, mixed types."""
+    cells = [_writable(v) for v in values]
+    if any(isinstance(v, dt.date) for v in cells) and any(_is_number(v) for v in cells):
+        # the writer would give the numbers the column's date format: dates go in as text
+        cells = [cell_text(v) if isinstance(v, dt.date) else v for v in cells]
+    return cells
+
+
+def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
+    """A DataFrame for the XLSX writer, every column of Python values (for a sheet with a column
+    Arrow cannot hold)."""
     import pandas as pd
 
     data = {}
@@ -74,11 +119,7 @@ def _frame(headers: list[str], columns: list[Any]) -> pd.DataFrame:
             if exact:
                 data[header] = pd.Series(values, dtype=object)
                 continue
-        cells = [_writable(v) for v in values]  # cell by cell: times, huge numbers, infinities, mixed types
-        if any(isinstance(v, dt.date) for v in cells) and any(_is_number(v) for v in cells):
-            # the writer would give the numbers the column's date format: dates go in as text
-            cells = [cell_text(v) if isinstance(v, dt.date) else v for v in cells]
-        data[header] = pd.Series(cells, dtype=object)
+        data[header] = pd.Series(_cells(values), dtype=object)
     return pd.DataFrame(data, copy=False)
 
 
@@ -135,27 +176,22 @@ def _longest_cell(sheets: list[tuple[str, Any]]) -> tuple[str, str, int, int] | 
                         if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
                             return sheet, str(column), index + 2, len(value)
             continue
-        for column in rows.columns:
-            series = rows[column]
-            if isinstance(series.array, pd_arrow_array()):
-                array = series.array._pa_array  # the Arrow data itself (no copy)
+        if isinstance(rows, pa.Table):
+            for column, array in zip(rows.column_names, rows.columns, strict=True):
                 if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
                     continue
                 lengths = pc.utf8_length(array)
                 if (pc.max(lengths).as_py() or 0) > EXCEL_CELL_CHARS:
                     index = pc.index(pc.greater(lengths, EXCEL_CELL_CHARS), True).as_py()
                     return sheet, str(column), index + 2, lengths[index].as_py()
-            elif longest(series) > EXCEL_CELL_CHARS:
+            continue
+        for column in rows.columns:
+            series = rows[column]
+            if longest(series) > EXCEL_CELL_CHARS:
                 for index, value in enumerate(series):
                     if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
                         return sheet, str(column), index + 2, len(value)
     return None
-
-
-def pd_arrow_array() -> type:
-    import pandas as pd
-
-    return pd.arrays.ArrowExtensionArray
 
 
 def batch_workbook(
@@ -170,7 +206,7 @@ def batch_workbook(
     lang = result.lang
     headers, columns = result_columns(result, redact=redact)
     unique_headers = _unique(headers)
-    results_rows = _frame(unique_headers, columns)
+    results_rows = _sheet(unique_headers, columns)
 
     names = {k: t(f"report.sheet.{k}", lang) for k in ("results", "summary", "follow_up", "recheck", "changes", "data_issues", "rules")}
     sheets = [
@@ -226,7 +262,7 @@ def batch_workbook(
 
 def _widths(rows: Any, wide: dict[str, int]) -> dict[str, float]:
     """Column widths by column name: long-text columns wide, the rest by their header."""
-    names = list(rows[0]) if isinstance(rows, list) else list(rows.columns)
+    names = list(rows[0]) if isinstance(rows, list) else rows.column_names if isinstance(rows, pa.Table) else list(rows.columns)
     return {n: float(wide.get(n, min(max(len(str(n)) + 4, 12), 40))) for n in names}
 
 
