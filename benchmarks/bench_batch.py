@@ -179,6 +179,22 @@ def prepare_targets(xlsx: Path, csv_path: Path, folder: Path) -> None:
     run_ours(csv_path, folder / "csv_floor.out.target.csv")
 
 
+def prepare(folder: Path, rows: int, csv_rows: int) -> None:
+    """Make the inputs and the floors' targets (run in a child process: see ``main``)."""
+    xlsx, csv_path = make_inputs(folder, rows, csv_rows)
+    prepare_targets(xlsx, csv_path, folder)
+
+
+def _in_child(call: str) -> None:
+    code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench_batch as b; from pathlib import Path; {call}"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _own_peak_mb() -> float:
+    with open("/proc/self/status") as status:
+        return int(next(line for line in status if line.startswith("VmHWM")).split()[1]) / 1024
+
+
 def _pairs(floor: str, ours: str, source: Path, folder: Path, count: int) -> list[tuple[dict, dict]]:
     """Alternate floor and ours ``count`` times; print each pair as it finishes."""
     pairs = []
@@ -201,10 +217,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
-        xlsx, csv_path = make_inputs(folder, args.rows, args.csv_rows)
+        # inputs and targets are made in a child: a child's peak memory, as the kernel reports it, starts
+        # from this process's size when it is spawned, so this process must stay small
+        _in_child(f"b.prepare(Path({str(folder)!r}), {args.rows}, {args.csv_rows})")
+        xlsx, csv_path = folder / "clients.xlsx", folder / "clients.csv"
         print(f"inputs: {args.rows:,} x {len(HEADERS)} workbook, {args.csv_rows:,} x {len(HEADERS)} CSV "
-              f"({csv_path.stat().st_size / 2**20:.0f} MB), made in {time.perf_counter() - start:.1f} s", flush=True)
-        prepare_targets(xlsx, csv_path, folder)
+              f"({csv_path.stat().st_size / 2**20:.0f} MB), made in {time.perf_counter() - start:.1f} s; "
+              f"this process's own peak {_own_peak_mb():.0f} MB (a bound on what it adds to a step's peak)", flush=True)
         print("XLSX in, XLSX report out:")
         xlsx_pairs = _pairs("floor", "ours", xlsx, folder, args.pairs)
         naive = run_step("naive", xlsx, folder / "naive.xlsx") if not args.skip_naive else None

@@ -211,3 +211,34 @@ def test_a_big_csv_file_with_nul_bytes_is_read_without_them(monkeypatch, tmp_pat
     path.write_bytes(b"Client name,A#\n" + b"Ana P\x00erez,A012345678\n" * 3000)
     table = read_table(path)
     assert table.values(0)[0] == "Ana Perez" and "nul_bytes_removed" in table.notices and len(table) == 3000
+
+
+def test_on_parse_comes_after_the_checks_and_always_comes(monkeypatch, tmp_path):
+    """The CLI loads the rules on its own thread only once ``on_parse`` says the reading thread is
+    done with its checks: for a workbook, after the sheet's extent check and before python-calamine
+    parses it; for a big CSV, before pyarrow reads it; and whenever reading fails."""
+    from eligibility.read import csvfile as io_module
+    from eligibility.read import workbook as workbook_module
+
+    events: list[str] = []
+    checked = workbook_module.check_xlsx_sheet
+    monkeypatch.setattr(workbook_module, "check_xlsx_sheet", lambda *a: (events.append("checked"), checked(*a))[1])
+    book = Workbook()
+    book.active.append(["Client name", "A#"])
+    book.active.append(["Ana", "A012345678"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue(), "clients.xlsx", on_parse=lambda: events.append("parse"))
+    assert table.values(0) == ["Ana"]
+    assert events[:2] == ["checked", "parse"], events  # (and once more when reading ends)
+
+    monkeypatch.setattr(io_module, "ARROW_MIN_BYTES", 0)
+    path = tmp_path / "clients.csv"
+    path.write_bytes(b"Client name,A#\n" + b"Ana,A012345678\n" * 100)
+    calls: list[int] = []
+    assert len(read_table(path, on_parse=lambda: calls.append(1))) == 100 and calls
+
+    calls.clear()
+    with pytest.raises(InputFileError):
+        read_table(b"PK\x03\x04 not a workbook", "clients.xlsx", on_parse=lambda: calls.append(1))
+    assert calls, "a caller waiting for on_parse is never left waiting"

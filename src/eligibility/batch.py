@@ -44,7 +44,7 @@ from .engine import (
     with_exceptions,
 )
 from .errors import InputFileError
-from .fields import DATE_FIELDS, DECISION_FIELDS, DECISION_RESULTS, NAME_FIELDS, PORTAL_FIELDS
+from .fields import DATE_FIELDS, DECISION_FIELDS, DECISION_RESULTS, FIELDS, NAME_FIELDS, PORTAL_FIELDS
 from .mapping import ColumnMatch, apply_overrides, suggest_mapping
 from .model import DataIssue
 from .normalize import DateOrder, Normalizer, OrderDecision, Read, normalize_a_numbers, normalizer_for, settle_date_order
@@ -206,23 +206,25 @@ class BatchResult:
         """The reasons column without any quoted cell: each free text replaced by its reading."""
         return self._per_row_text(_line_renderer(self.lang, shared=True), lambda *lines: SEPARATOR.join(lines))
 
+    def review_point_array(self, shared: bool = False) -> pa.Array:
+        """Per row, the reasons of the elements that need attorney review ("" for none), as a
+        dictionary-encoded column; ``shared``: without any quoted cell."""
+        cache = self.__dict__.setdefault("_review_point_arrays", {})
+        if shared not in cache:
+            cache[shared] = self._per_row_text(
+                _review_renderer(self.lang, shared), lambda *parts: SEPARATOR.join(p for p in parts if p)
+            )
+        return cache[shared]
+
     @cached_property
     def review_points(self) -> list[str]:
         """Per row, the reasons of the elements that need attorney review ("" for none)."""
-        array = self._per_row_text(
-            lambda r: review_points([r], self.lang)[0] if r.status == "review" else "",
-            lambda *parts: SEPARATOR.join(p for p in parts if p),
-        )
-        return columnar.pylist(array)
+        return columnar.pylist(self.review_point_array())
 
     @cached_property
     def shared_review_points(self) -> list[str]:
         """``review_points`` without any quoted cell (for a report meant for sharing)."""
-        array = self._per_row_text(
-            lambda r: review_points([r], self.lang, shared=True)[0] if r.status == "review" else "",
-            lambda *parts: SEPARATOR.join(p for p in parts if p),
-        )
-        return columnar.pylist(array)
+        return columnar.pylist(self.review_point_array(shared=True))
 
     @cached_property
     def issue_codes(self) -> pa.Array:
@@ -395,6 +397,15 @@ def _merge_portal(columns: dict[str, _Column], normalizer: Normalizer, n: int) -
 
 def _over_budget(table: Table, seconds: float) -> InputFileError:
     return InputFileError("time_budget", name=table.source, seconds=f"{seconds:.0f}")
+
+
+def prepare(ruleset: RuleSet) -> None:
+    """Build, once, what every screening with ``ruleset`` needs (the normalizer's tables from the
+    rules, Arrow's kernels) by screening one blank row of every field; the CLI does it while the
+    file is still being parsed. Nothing of it depends on client data."""
+    names = list(FIELDS)
+    blank = Table(names, [[""] for _ in names], range(2, 3), "", "csv")
+    screen_table(blank, ruleset, as_of=dt.date.today(), mapping=suggest_mapping(names))
 
 
 def screen_table(
@@ -608,6 +619,26 @@ def _line_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult],
         return text
 
     return line
+
+
+def _review_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
+    """An element's review point (``engine.review_points``; "" unless it needs review), rendered
+    once for results with the same reasons."""
+    rendered: dict[tuple, str] = {}
+
+    def point(result: ElementResult) -> str:
+        if result.status != "review":
+            return ""
+        key = (result.spec.paragraph, result.reasons)
+        try:
+            text = rendered.get(key)
+        except TypeError:  # a parameter that cannot be hashed: render it directly
+            return review_points([result], lang, shared)[0]
+        if text is None:
+            text = rendered[key] = review_points([result], lang, shared)[0]
+        return text
+
+    return point
 
 
 def _iso(day: dt.date | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -335,8 +336,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             _check_output(args)
             with paused_gc():
-                pending = pool.submit(read_table, args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits())
-                return _screen(args, load_rules(args.rules_dir), pending)
+                parsing = threading.Event()  # the file's checks (Python) are done; its parsing (not Python) begins
+                pending = pool.submit(
+                    read_table, args.input, sheet=args.sheet, header_row=args.header_row, limits=Limits(), on_parse=parsing.set
+                )
+                parsing.wait()  # loading the rules now would only slow the checks down (one Python lock)
+                ruleset = load_rules(args.rules_dir)
+                if not pending.done():  # the parsing leaves this core free: build the screening's tables now
+                    from .batch import prepare
+
+                    prepare(ruleset)
+                return _screen(args, ruleset, pending)
         ruleset = load_rules(args.rules_dir)
         if args.command == "person":
             return _person(args, ruleset)

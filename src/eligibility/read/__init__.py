@@ -6,6 +6,7 @@ cannot read raises :class:`InputFileError` with a stable code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,28 @@ def read_table(
     sheet: str | None = None,
     header_row: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    on_parse: Callable[[], None] | None = None,
 ) -> Table:
     """Read one sheet of a CSV/XLSX/XLSM/XLS/ODS file.
 
     ``header_row`` is 1-based; without it, title and blank rows above the header are detected.
+    ``on_parse`` is called once the file has passed its checks, when the parsing that releases
+    Python's lock begins (python-calamine's or pyarrow's), or when reading ends: a caller reading
+    on a second thread starts its own Python work then, instead of slowing the checks down.
     """
+    try:
+        return _read_table(source, name, sheet, header_row, limits, on_parse or (lambda: None))
+    finally:
+        if on_parse is not None:
+            on_parse()
+
+
+def _read_table(
+    source: bytes | Path | str, name: str | None, sheet: str | None, header_row: int | None, limits: Limits,
+    on_parse: Callable[[], None],
+) -> Table:
     if not isinstance(source, bytes):
-        table = _big_csv(Path(source), name or Path(source).name, header_row, limits)
+        table = _big_csv(Path(source), name or Path(source).name, header_row, limits, on_parse)
         if table is not None:
             return table
     data, name = _load(source, name, limits)
@@ -57,7 +73,7 @@ def read_table(
     if not data[:65536].strip(b" \t\r\n\x00") and not data.strip(b" \t\r\n\x00"):  # (no copy of a big file)
         raise InputFileError("empty_file", name=name)
     if data.startswith(ZIP_MAGIC) or data.startswith(CFB_MAGIC) or ext in SPREADSHEET_EXTENSIONS:
-        grid, chosen, sheets = _read_workbook(data, name, ext, sheet, limits)
+        grid, chosen, sheets = _read_workbook(data, name, ext, sheet, limits, on_parse)
         kind, encoding, delimiter = ext.lstrip(".") if ext in SPREADSHEET_EXTENSIONS else "xlsx", None, None
         notices: list[str] = []
     else:
@@ -87,7 +103,7 @@ def _load(source: bytes | Path | str, name: str | None, limits: Limits) -> tuple
         raise InputFileError("permission_denied", name=str(path)) from None
 
 
-def _big_csv(path: Path, name: str, header_row: int | None, limits: Limits) -> Table | None:
+def _big_csv(path: Path, name: str, header_row: int | None, limits: Limits, on_parse: Callable[[], None]) -> Table | None:
     """A big, regular UTF-8 CSV, read by pyarrow straight from its file (no copy of it in Python,
     and the reading overlaps the parsing); None for anything else, which ``read_table`` reads."""
     try:
@@ -101,6 +117,7 @@ def _big_csv(path: Path, name: str, header_row: int | None, limits: Limits) -> T
     if head.startswith((ZIP_MAGIC, CFB_MAGIC)) or _looks_binary(head[:4096]) or b"\x00" in head or not head.strip():
         return None
     delimiter = _sniff_delimiter(head.decode("utf-8", errors="ignore"))
+    on_parse()
     grid = _arrow_grid(path, delimiter)
     if grid is None or grid.has_nul():  # NUL bytes are removed, with a notice, by the general path
         return None
@@ -161,4 +178,5 @@ def _to_table(
     if len(numbers) > limits.max_rows:
         raise _too_many_rows(name, limits)
     return Table(headers, columns, numbers, name, kind, sheet, sheets, h + 1, encoding, delimiter, blank, notices)
+
 

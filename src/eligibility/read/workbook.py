@@ -4,6 +4,7 @@ read/biff.py) so that no file can make calamine ask for more memory than the lim
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
@@ -16,7 +17,7 @@ ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
 def _read_workbook(
-    data: bytes, name: str, ext: str, sheet: str | None, limits: Limits
+    data: bytes, name: str, ext: str, sheet: str | None, limits: Limits, on_parse: Callable[[], None] = lambda: None
 ) -> tuple[list[list[Any]], str, list[str]]:
     import python_calamine as calamine
 
@@ -45,6 +46,7 @@ def _read_workbook(
             order = [n for n in names if n in visible] or names
         for candidate in order:
             long_text = check_xlsx_sheet(book, candidate, limits).long_text if book is not None else True
+            on_parse()  # checked: python-calamine parses it without holding Python's lock
             book_sheet = workbook.get_sheet_by_name(candidate)
             if book_sheet.total_height > limits.max_rows + 50:
                 raise _too_many_rows(name, limits)

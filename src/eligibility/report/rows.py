@@ -14,9 +14,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from .. import __version__
+from .. import __version__, columnar
 from ..batch import BatchResult, added_columns
 from ..caseload import describe
 from ..cells import cell_text
@@ -186,47 +188,70 @@ URGENCY = {"needs_info": 1, "needs_review": 2}
 
 def follow_up_columns(
     result: BatchResult, *, shared: bool = False, extra: Sequence[int] = (), recheck_only: bool = False,
-) -> dict[str, list[Any]]:
+) -> dict[str, pa.Array]:
     """The call list, column by column: rows that need more information, attorney review or a
     re-check, most urgent first (a re-check date, earliest first; then more information; then
     review), in row order within each. Keys are stable ids; ``extra``: indices of upload columns
     staff chose to carry (never in a shared list, which carries no column of the upload);
     ``recheck_only``: only the rows that wait for a date."""
-    table = result.table
-    recheck, outcomes, labels = result.recheck, result.outcome, result.values("result")
-    wanted = (lambda o, day: bool(day)) if recheck_only else (lambda o, day: o in URGENCY or bool(day))
-    order = [i for _, _, i in sorted((recheck[i] or "9999", URGENCY.get(o, 3), i) for i, o in enumerate(outcomes) if wanted(o, recheck[i]))]
-    review = (result.shared_review_points if shared else result.review_points) if order else []
-    numbers = table.row_numbers
-    out: dict[str, list[Any]] = {"row": [numbers[i] for i in order], "ref": [pseudonym(numbers[i]) for i in order]}
+    table, arrays = result.table, result.arrays
+    order = _call_order(result, recheck_only)
+    picked = [int(i) for i in order]
+    numbers = np.asarray(table.row_numbers, dtype=np.int64)[order]
+    out: dict[str, pa.Array] = {"row": pa.array(numbers), "ref": pa.array([pseudonym(n) for n in numbers.tolist()], pa.string())}
     if not shared:
         ids = result.field_column("client_id")
         ids_values = table.values(ids) if ids is not None else None
-        out["client_id"] = [cell_text(ids_values[i]) for i in order] if ids_values is not None else [""] * len(order)
+        out["client_id"] = pa.array([cell_text(ids_values[i]) for i in picked] if ids_values is not None else [""] * len(picked), pa.string())
         name_columns = [result.field_column(f) for f in NAME_FIELDS]
         names = [table.values(c) for c in name_columns if c is not None]
         if result.field_column("full_name") is not None:
             names = [table.values(result.field_column("full_name"))]
-        parts = [[cell_text(v[i]).strip() for i in order] for v in names]
-        out["name"] = [" ".join(p for p in row if p) for row in zip(*parts, strict=True)] if parts else [""] * len(order)
-    out["determination"] = [outcomes[i] for i in order]
-    out["result"] = [labels[i] for i in order]
-    out["recheck_on"] = [recheck[i] for i in order]
-    questions = result.questions
-    out["to_do"] = [questions[i] if outcomes[i] == "needs_info" else review[i] for i in order]
+        parts = [[cell_text(v[i]).strip() for i in picked] for v in names]
+        out["name"] = pa.array([" ".join(p for p in row if p) for row in zip(*parts, strict=True)] if parts else [""] * len(picked), pa.string())
+    index = pa.array(order)
+
+    def taken(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+        column = pc.take(array, index)
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        return column.dictionary_decode() if isinstance(column, pa.DictionaryArray) else column
+
+    out["determination"] = taken(arrays["determination"])
+    out["result"] = taken(arrays["result"])
+    out["recheck_on"] = taken(arrays["recheck_on"])
+    asks = pc.equal(out["determination"], "needs_info")
+    review = taken(result.review_point_array(shared)) if len(order) else pa.array([], pa.string())
+    out["to_do"] = pc.if_else(asks, taken(arrays["next_questions"]), review)
     if not shared:
-        for index in extra:
-            header = table.headers[index]
-            values = table.values(index)
-            out[header if header not in out else f"{header} ({column_letter(index)})"] = [cell_text(values[i]) for i in order]
+        for column in extra:
+            header = table.headers[column]
+            values = table.values(column)
+            key = header if header not in out else f"{header} ({column_letter(column)})"
+            out[key] = pa.array([cell_text(values[i]) for i in picked], pa.string())
     return out
+
+
+def _call_order(result: BatchResult, recheck_only: bool) -> np.ndarray:
+    """The rows of the call list in order: by re-check date (none last), then more information
+    before review, then row order."""
+    arrays = result.arrays
+    day = np.asarray(columnar.pylist(arrays["recheck_on"]), dtype=object)
+    dated = np.array([bool(d) for d in day.tolist()], dtype=bool)
+    outcome = np.asarray(columnar.pylist(arrays["determination"]), dtype=object)
+    urgency = np.full(len(outcome), 3, dtype=np.int8)
+    for name, rank in URGENCY.items():
+        urgency[outcome == name] = rank
+    wanted = dated if recheck_only else dated | (urgency < 3)
+    rows = np.flatnonzero(wanted)
+    key = np.where(dated[rows], day[rows], "9999").astype(str)
+    return rows[np.lexsort((urgency[rows], key))]  # stable: row order within equal keys
 
 
 def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int] = (), recheck_only: bool = False) -> list[dict[str, Any]]:
     """The call list row by row (``follow_up_columns``)."""
     columns = follow_up_columns(result, shared=shared, extra=extra, recheck_only=recheck_only)
     keys = list(columns)
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*(c.to_pylist() for c in columns.values()), strict=True)]
 
 
 FOLLOW_UP_KEYS = ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")
@@ -236,7 +261,7 @@ def _labelled(columns: dict[str, list[Any]], order: Sequence[str], lang: str, re
     """A call-list sheet: its columns in ``order`` under the report's labels (an empty list for none)."""
     labels = {k: t(f"report.follow_up.{k}", lang) for k in FOLLOW_UP_KEYS}
     keys = [k for k in order if k in columns and not (redact and k == "row")]
-    if not columns["row"]:
+    if not len(columns["row"]):
         return []
     names: list[str] = []
     for k in keys:  # a carried column may share a label ("Name"): it gets a number, never replaces it
@@ -245,7 +270,7 @@ def _labelled(columns: dict[str, list[Any]], order: Sequence[str], lang: str, re
             count += 1
             label = f"{labels.get(k, k)} ({count})"
         names.append(label)
-    return pa.Table.from_arrays([pa.array(columns[k]) for k in keys], names=names)
+    return pa.Table.from_arrays([columns[k] for k in keys], names=names)
 
 
 def follow_up_rows(result: BatchResult, redact: bool, extra: Sequence[int] = ()) -> pa.Table | list[dict[str, Any]]:
