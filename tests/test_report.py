@@ -107,3 +107,13 @@ def test_the_pdf_record_renders_accents_dashes_and_quotes(ruleset, tmp_path, lan
     if lang == "es":
         assert "«orden de deportación en ausencia» se leyó como: Orden de deportación en ausencia" in " ".join(text.split())
         assert "Razón" in text
+
+
+def test_the_call_list_references_are_the_row_pseudonyms():
+    """The call list builds its references in Arrow; each is ``pseudonym`` of its row number."""
+    import pyarrow as pa
+
+    from eligibility.report.rows import _pseudonyms, pseudonym
+
+    numbers = [0, 1, 2, 99, 123_456, 999_999, 1_000_000, 1_048_576]
+    assert _pseudonyms(pa.array(numbers, pa.int64())).to_pylist() == [pseudonym(n) for n in numbers]

@@ -19,6 +19,8 @@ def is_blank(value: Any) -> bool:
 
 def cell_text(value: Any) -> str:
     """Render a raw cell as the text a person would see (``12345678.0`` -> ``"12345678"``)."""
+    if type(value) is str:  # most cells: as they are
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

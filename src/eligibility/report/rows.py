@@ -40,6 +40,12 @@ def pseudonym(row_number: int) -> str:
     return f"R{row_number:06d}"
 
 
+def _pseudonyms(numbers: pa.Array) -> pa.Array:
+    """``pseudonym`` of every row number, built in Arrow."""
+    digits = pc.utf8_lpad(pc.cast(numbers, pa.string()), 6, "0")
+    return pc.binary_join_element_wise(pa.scalar("R"), digits, "")
+
+
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 -> "A", 27 -> "AB")."""
     letters = ""
@@ -198,7 +204,8 @@ def follow_up_columns(
     order = _call_order(result, recheck_only)
     picked = [int(i) for i in order]
     numbers = np.asarray(table.row_numbers, dtype=np.int64)[order]
-    out: dict[str, pa.Array] = {"row": pa.array(numbers), "ref": pa.array([pseudonym(n) for n in numbers.tolist()], pa.string())}
+    row = pa.array(numbers)
+    out: dict[str, pa.Array] = {"row": row, "ref": _pseudonyms(row)}
     if not shared:
         ids = result.field_column("client_id")
         ids_values = table.values(ids) if ids is not None else None
