@@ -190,30 +190,22 @@ class BatchResult:
     def issues_text(self) -> list[str]:
         return self.values("data_issues")
 
-    def _per_row_text(self, render: Callable[[ElementResult], str], join: Callable[..., str]) -> pa.DictionaryArray:
-        """A text built from every element's result, once per distinct combination of their texts."""
-        keys, reps = [], []
-        for e in self.element_ids:
-            texts = [render(r) for r in self.element_results[e]]
-            codes, uniques = columnar.distinct(texts)
-            keys.append(codes[self.element_rows[e]])
-            reps.append(uniques)
-        group, values = columnar.per_combination(keys, reps, join, len(self))
-        return columnar.coded(group, values)
+    def _per_row_text(self, render: Callable[[ElementResult], str], *, skip_empty: bool = False) -> pa.DictionaryArray:
+        """Every element's text (``render``), joined per row, once per distinct combination of them."""
+        ids = self.element_ids
+        return columnar.coded(*_joined(ids, [self.element_rows[e] for e in ids], self.element_results, render, len(self), skip_empty))
 
     @cached_property
     def shared_reasons(self) -> pa.Array:
         """The reasons column without any quoted cell: each free text replaced by its reading."""
-        return self._per_row_text(_line_renderer(self.lang, shared=True), lambda *lines: SEPARATOR.join(lines))
+        return self._per_row_text(_line_renderer(self.lang, shared=True))
 
     def review_point_array(self, shared: bool = False) -> pa.Array:
         """Per row, the reasons of the elements that need attorney review ("" for none), as a
         dictionary-encoded column; ``shared``: without any quoted cell."""
         cache = self.__dict__.setdefault("_review_point_arrays", {})
         if shared not in cache:
-            cache[shared] = self._per_row_text(
-                _review_renderer(self.lang, shared), lambda *parts: SEPARATOR.join(p for p in parts if p)
-            )
+            cache[shared] = self._per_row_text(_review_renderer(self.lang, shared), skip_empty=True)
         return cache[shared]
 
     @cached_property
@@ -581,8 +573,7 @@ def _outputs(
         statuses = [r.status for r in element_results[e]]
         codes, uniques = columnar.distinct(statuses)
         arrays[e] = columnar.coded(codes[index], uniques)
-    lines = per_row(_line_renderer(lang), lambda *texts: SEPARATOR.join(texts), values=True)
-    arrays["reasons"] = columnar.coded(*lines)
+    arrays["reasons"] = columnar.coded(*_joined(ids, rows, element_results, _line_renderer(lang), n))
     asked = per_row(
         lambda r: (r.status, r.questions),
         lambda *results: SEPARATOR.join(q.text(lang) for q in questions_for(results, combine([r.status for r in results], ruleset))),
@@ -602,6 +593,21 @@ def _outputs(
     arrays["rules_hash"] = columnar.constant(ruleset.short_hash, n)
     arrays["as_of"] = columnar.constant(as_of.isoformat(), n)
     return arrays
+
+
+def _joined(
+    ids: Sequence[str], rows: Sequence[np.ndarray], element_results: dict[str, list[ElementResult]],
+    render: Callable[[ElementResult], str], n: int, skip_empty: bool = False,
+) -> tuple[np.ndarray, pa.Array]:
+    """Per row, every element's ``render``-ed text joined with ``SEPARATOR`` (``skip_empty``: empty
+    texts left out): each element's distinct texts rendered once, joined once per distinct
+    combination of them."""
+    keys, texts = [], []
+    for e, index in zip(ids, rows, strict=True):
+        codes, uniques = columnar.distinct([render(r) for r in element_results[e]])
+        keys.append(codes[index])
+        texts.append(uniques)
+    return columnar.joined_per_combination(keys, texts, SEPARATOR, n, skip_empty=skip_empty)
 
 
 def _line_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:

@@ -122,6 +122,22 @@ def per_combination(
     return group, values
 
 
+def joined_per_combination(
+    keys: Sequence[np.ndarray], texts: Sequence[Sequence[str]], separator: str, n: int, *, skip_empty: bool = False
+) -> tuple[np.ndarray, pa.Array]:
+    """``per_combination`` for the commonest ``fn``: per row, ``separator.join`` of
+    ``texts[0][keys[0][i]], texts[1][keys[1][i]], ...`` (``skip_empty``: leaving out empty texts),
+    joined in Arrow once per distinct combination. Every key must be a valid index (no -1)."""
+    group, first = distinct_rows(list(keys), n)
+    index = [pa.array(k[first]) for k in keys]
+    parts = [pc.take(pa.array(list(t), type=pa.string()), i) for t, i in zip(texts, index, strict=True)]
+    if skip_empty:
+        return group, join([pc.if_else(pc.equal(p, ""), pa.scalar(None, pa.string()), p) for p in parts], len(first), separator)
+    if not parts:
+        return group, pa.repeat(pa.scalar("", pa.string()), len(first))
+    return group, pc.binary_join_element_wise(*parts, separator)
+
+
 def pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     """A column as a Python list; a dictionary-encoded one is decoded by indexing its few distinct
     values (Arrow's own ``to_pylist`` builds every value anew, many times slower)."""
@@ -141,7 +157,8 @@ def take(texts: list[str | None], index: np.ndarray) -> pa.Array:
 
 def coded(codes: np.ndarray, texts: Sequence[str | None]) -> pa.DictionaryArray:
     """Per row ``texts[codes[i]]``, each text stored once (a dictionary-encoded column)."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(list(texts), type=pa.string()))
+    values = texts if isinstance(texts, pa.Array) else pa.array(list(texts), type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), values)
 
 
 def constant(text: str, n: int) -> pa.DictionaryArray:
