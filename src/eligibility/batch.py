@@ -505,8 +505,11 @@ def _with_exceptions(
             row = int(met_rows[i])
             record = normalizer.record({f: columns[f].distinct[int(columns[f].row_codes[row])] for f in fields}, light=True)
             tested.append(exception_of(element_id, index, record, ruleset))
-        keys.append(found)
-        outcomes.append(tested)
+        # rows are keyed by what the exception adds, not by the values it read: the many values
+        # that add nothing (or the same thing) compose with a base result once, not once each
+        codes, distinct_outcomes = columnar.distinct(tested)
+        keys.append((codes + 1)[found])
+        outcomes.append([None, *distinct_outcomes])
     combined, first = columnar.distinct_rows([group[met_rows], *keys], len(met_rows))
     results = list(base)
     slot_of = []
