@@ -218,3 +218,30 @@ def test_a_date_picked_in_the_calendar_updates_the_counts_at_once(page):
     page.get_by_role("heading", name=f"Results for 3 rows, as of {later.isoformat()}").wait_for()
     _settle(page)
     assert review.locator('[data-testid="stMetricValue"]').inner_text() == "0"
+
+
+def test_answers_show_in_the_new_language_after_switching(page):
+    """A chosen yes/no, a date's precision, a month and a case status still show as chosen, in the
+    new words, after a click on Español (the browser holds the words, so each value is sent again)."""
+    _radio(page, "Returned to Mexico under MPP?", "Yes")
+    _radio(page, "Date first returned to Mexico", "Month and year")
+    _select(page, "Date first returned to Mexico: month", "July")
+    _select(page, "Immigration court case status", "Removal order in absentia")
+    _radio(page, "Language / Idioma", "Español")
+    page.get_by_role("heading", name="Evaluar a una persona").wait_for()
+    _settle(page)
+    enrolled = page.locator('[data-testid="stRadio"]').filter(has_text="¿Fue devuelta a México bajo MPP?")
+    expect(enrolled.get_by_role("radio", name="Sí", exact=True)).to_be_checked()
+    precision = page.locator('[data-testid="stRadio"]').filter(has_text="Fecha de la primera devolución a México").first
+    expect(precision.get_by_role("radio", name="Mes y año", exact=True)).to_be_checked()
+    month = page.locator('[data-testid="stSelectbox"]').filter(has_text="Fecha de la primera devolución a México: mes")
+    expect(month.locator("input")).to_have_value("Julio")
+    status = page.locator('[data-testid="stSelectbox"]').filter(has_text="Estado del caso en la corte de inmigración")
+    expect(status.locator("input")).to_have_value("Orden de deportación en ausencia")
+    _radio(page, "Language / Idioma", "English")
+    page.get_by_role("heading", name="Screen one person").wait_for()
+    _settle(page)
+    expect(page.locator('[data-testid="stRadio"]').filter(has_text="Returned to Mexico under MPP?").get_by_role(
+        "radio", name="Yes", exact=True)).to_be_checked()
+    expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Immigration court case status").locator("input")).to_have_value(
+        "Removal order in absentia")

@@ -82,6 +82,21 @@ def style() -> None:
     st.html(STYLE)
 
 
+RELABELLED = ("p_", "order_", "results_filter")
+"""Keys (or their beginnings) of the choices shown in the page's language: the form's answers, the
+batch's date orders and its results filter (never a button, an upload or a table editor, whose
+values cannot be set)."""
+
+
+def _language_changed() -> None:
+    """After a language change, set every choice's value again: the browser holds a choice as its
+    words, so without it a "Yes" chosen in English shows no "Sí" checked (the value is kept, the
+    words are not) and a case status keeps its English words on the Spanish page."""
+    state = st.session_state
+    for key in [k for k in state if isinstance(k, str) and k.startswith(RELABELLED)]:
+        state[key] = state[key]
+
+
 def sidebar() -> None:
     """Language switch and screening date, shown on every page; both last the whole session."""
     style()
@@ -93,6 +108,7 @@ def sidebar() -> None:
             key="lang",
             horizontal=True,
             persist_state=PERSIST,
+            on_change=_language_changed,
         )
         st.date_input(tr("ui.as_of"), key="as_of", value=dt.date.today(), format="YYYY-MM-DD", persist_state=PERSIST)
         st.caption(tr("ui.as_of_help"))
