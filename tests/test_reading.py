@@ -303,3 +303,20 @@ def test_an_answer_that_starts_with_a_clear_yes_or_no_is_that_answer(cell, expec
 def test_nationalities_are_read_from_demonyms_and_country_names(cell, expected, normalizer):
     """Nationality words in English and Spanish, and country names, are one country."""
     assert normalizer.read("nationality", cell).value == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "cell", "expected"),
+    [("appeal_filed", "waived", "no"), ("appeal_filed", "Appeal waived", "no"), ("appeal_filed", "Renunció", "no"),
+     ("appeal_filed", "waived, 2020", "no"), ("appeal_filed", "waived?", None), ("appeal_filed", "probably waived", None),
+     ("entered_us_since_mpp", "waived", None), ("other_case_pending", "waived", None)],
+)
+def test_waived_answers_the_appeal_question_only(field, cell, expected, normalizer):
+    """"Waived" in the appeal column says no appeal was filed (quoted, read as No); in any other
+    yes/no column it is not an answer, and a hedge keeps it unread there too."""
+    read = normalizer.read(field, cell)
+    if expected is None:
+        assert read.value == "unknown" and read.issue.code == "unreadable_yes_no"
+    else:
+        assert read.value == expected and read.issue is None
+        assert read.reading.text == cell

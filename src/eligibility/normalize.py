@@ -84,6 +84,10 @@ class AnswerReader:
         self.hedges = Phrases()
         self.hedges.add_all(vocabulary.hedges, "hedge")
         self.why = vocabulary.why["no_clear_answer"]
+        self.of_field: dict[str, dict[str, str]] = {  # answers that hold for one question only
+            field: {fold(entry): answer for answer, entries in answers.items() for entry in entries}
+            for field, answers in vocabulary.field_answers.items()
+        }
 
     def read(self, value: Any, field: str) -> Read:
         """``"yes"``, ``"no"`` or ``"unknown"``; a written cell that is none of them stays unknown, quoted.
@@ -108,6 +112,8 @@ class AnswerReader:
             # quedó": "no"), else the longest answer phrase its first words make ("no sé si entró").
             head = _FIRST_PART.split(text, maxsplit=1)[0].strip()
             answer = self.exact.get(head.casefold()) or self.exact.get(fold(head)) if head else None
+            own = self.of_field.get(field, {})
+            answer = answer or own.get(folded) or (own.get(fold(head)) if head else None)
             if answer is None:
                 found, _ = self.starts.scan(tokens)
                 answer = found[0].meanings[0] if found and found[0].start == 0 else None

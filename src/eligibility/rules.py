@@ -31,6 +31,7 @@ OUTCOMES = ("likely_member", "not_member", "needs_info", "needs_review")
 LANGUAGES = ("en", "es")
 
 Status = Literal["met", "not_met", "unknown", "review"]
+YesNoField = Literal[YES_NO_FIELDS]  # type: ignore[valid-type]  # the yes/no questions, from fields.py
 Outcome = Literal["likely_member", "not_member", "needs_info", "needs_review"]
 RULES_FILE = "mpp1_class.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -462,6 +463,8 @@ class Vocabulary(_Strict):
 
     version: str
     answers: dict[Literal["yes", "no", "unknown"], list[str]]
+    field_answers: dict[YesNoField, dict[Literal["yes", "no"], list[str]]] = {}
+    """Answers that hold for one yes/no question only ("waived" for ``appeal_filed``)."""
     hedges: list[str]
     negations: list[str]
     negation_gap: list[str] = []
