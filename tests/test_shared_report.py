@@ -154,3 +154,20 @@ def test_the_apps_report_for_sharing_holds_no_identifying_value(exports):
 
     shared = batch_workbook(result, result.ruleset, redact=True)
     assert not _leaks(_cells_of_workbook(shared), _identifying_values(source))
+
+
+@pytest.mark.parametrize(
+    ("name", "headers"),
+    [("cms_export_matters.xlsx", {"Where Living Now": "current_country", "Came to US after MPP?": "entered_us_since_mpp",
+                                  "BIA Appeal?": "appeal_filed", "Case Disposition": "case_status"}),
+     ("hoja_clientes.csv", {"Lugar donde vive": "current_country", "¿Entró a EE.UU.?": "entered_us_since_mpp",
+                            "Situación del caso": "case_status", "¿Apelación?": "appeal_filed"})],
+)
+def test_the_outside_exports_map_where_the_person_lives_and_whether_they_came_back(name, headers):
+    """Headers of exports the team did not write ("Where Living Now", "Came to US after MPP?",
+    "Lugar donde vive") are read without a hand-made mapping: the place column decides element (b)."""
+    from eligibility.mapping import suggest_mapping
+
+    table = read_table(EXPORTS / name)
+    found = {m.header: m.field for m in suggest_mapping(table.headers)}
+    assert {h: found.get(h) for h in headers} == headers
