@@ -356,3 +356,23 @@ def test_the_command_line_prints_the_screener_on_the_record(tmp_path):
         pytest.skip("pdftotext is not installed")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     assert "Screened by Ana Pérez" in text
+
+
+def test_a_label_on_two_lines_never_runs_into_the_next_fact(ruleset, normalizer):
+    """"Arrived at the border as an unaccompanied child?" wraps under itself; the next fact's label
+    starts on a line of its own (pdftotext keeps the layout)."""
+    import subprocess
+
+    from eligibility.engine import evaluate
+    from eligibility.report.pdf import screening_pdf
+
+    from .conftest import require_binary
+
+    record = normalizer.to_record({"mpp_enrolled": "yes", "arrived_unaccompanied": "no", "current_country": "Tijuana"})
+    data = screening_pdf(record, evaluate(record, ruleset, as_of=AS_OF), ruleset, "en")
+    text = subprocess.run([require_binary("pdftotext"), "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    lines = [line.strip() for line in text.splitlines()]
+    label = next(i for i, line in enumerate(lines) if line.startswith("Arrived at the border as an"))
+    assert lines[label + 1].startswith("unaccompanied child?"), lines[label : label + 3]
+    assert "Country the person is in now" not in lines[label + 1]
+    assert lines[label + 2].startswith("Country the person is in now"), lines[label : label + 3]

@@ -92,12 +92,16 @@ def screening_pdf(
     for label, value in record_facts(record, lang, ruleset):
         # label and value side by side; a long value (notes) wraps, even inside one long word, and
         # runs on over as many pages as it needs (a table row would have to fit on one page)
+        lines = pdf.multi_cell(label_width - 2, 5, label, align="L", dry_run=True, output="LINES")
+        if pdf.get_y() + 5 * len(lines) > pdf.page_break_trigger:
+            pdf.add_page()  # a label is never split over two pages
         top, page = pdf.get_y(), pdf.page_no()
-        pdf.multi_cell(label_width, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
-        label_end = pdf.get_y() if pdf.page_no() == page else None
+        # (the label's own end, below its last line, so a label on two lines never meets the next)
+        pdf.multi_cell(label_width - 2, 5, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        label_end = pdf.get_y()
         pdf.set_xy(pdf.l_margin + label_width, top)
-        pdf.multi_cell(width - label_width, 5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        if pdf.page_no() == page and label_end is not None:
+        pdf.multi_cell(width - label_width, 5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if pdf.page_no() == page:
             pdf.set_y(max(pdf.get_y(), label_end))
         pdf.ln(1)
 
