@@ -152,3 +152,15 @@ def test_the_reader_starts_before_anything_heavy_is_imported():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:2] == ["[]", "ok"]
+
+
+def test_a_report_for_sharing_does_not_print_the_dates_that_settled_a_column(tmp_path, capsys):
+    """The full run names the day-first dates that settled each column (birth dates among them);
+    the run for sharing says only how the column was read."""
+    source = SAMPLES / "messy_spanish.csv"
+    assert main(["screen", str(source), "-o", str(tmp_path / "full.xlsx"), "--as-of", "2026-11-27"]) == 0
+    full = capsys.readouterr().out
+    assert "25/12/1990" in full
+    assert main(["screen", str(source), "-o", str(tmp_path / "shared.xlsx"), "--for-sharing", "--as-of", "2026-11-27"]) == 0
+    shared = capsys.readouterr().out
+    assert 'Dates in "Fecha de nacimiento" read as dmy' in shared and "25/12/1990" not in shared and "/20" not in shared

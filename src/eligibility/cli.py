@@ -184,7 +184,10 @@ def _screen(args: argparse.Namespace, ruleset: RuleSet, pending: Future | None =
         print(t("cli.missing", lang, fields=", ".join(missing)))
     for column in result.date_columns:
         if column.source == "column" and column.decision.ambiguous:
-            print(t("cli.date_order_settled", lang, header=column.header, order=column.order, values=", ".join(column.decision.deciding)))
+            if args.for_sharing:  # a report for sharing quotes no cell, and neither does its command
+                print(t("cli.date_order_settled_shared", lang, header=column.header, order=column.order))
+            else:
+                print(t("cli.date_order_settled", lang, header=column.header, order=column.order, values=", ".join(column.decision.deciding)))
     issues = len(result.issues)
     if issues:
         print(t("cli.issues", lang, count=issues))
