@@ -444,8 +444,9 @@ def screen_table(
         if "eoir_text" in columns:
             _merge_portal(columns, normalizer, n)
         element_rows, element_results = _evaluate_elements(columns, ruleset, normalizer, as_of, n, check_budget)
-        arrays = _outputs(element_rows, element_results, ruleset, lang, as_of, n)
         issues_by_row, issue_parts = _row_issues(table, by_field, columns, names.result() if names else None, lang)
+        del columns, encoded, names  # the values read: every output from here on needs only the results
+        arrays = _outputs(element_rows, element_results, ruleset, lang, as_of, n)
     arrays["data_issues"] = columnar.join(issue_parts, n, SEPARATOR)
     earlier = earlier_columns(table.headers, matches, screening_columns(ruleset))
     return BatchResult(
