@@ -244,3 +244,13 @@ def test_the_hostile_files_really_are_hostile():
     """Guard against a helper that quietly stopped producing markdown."""
     assert "](" in hostile_csv().decode() and "](" in DATE_HEADER
     assert Path(__file__).name == "test_markup.py"
+
+
+def test_literal_leaves_punctuation_that_starts_nothing_as_written():
+    """A screen reader reads a widget's label with its backslashes: "?", ",", ";", "/" and a "."
+    not after a digit start no markdown, so headers such as "¿MPP?" keep no backslash; a list
+    marker ("1.") and everything that can make a link, an image or formatting is escaped."""
+    for text in ("¿MPP?", "Núm. de extranjero", "dd/mm/aaaa", "Sí; no, tal vez"):
+        assert literal(text) == text
+    assert literal("1. item") == "1\\. item" and literal("2) x") == "2\\) x"
+    assert literal("[a](b)") == "\\[a\\]\\(b\\)" and literal("![x](y)").startswith("\\!\\[x\\]")

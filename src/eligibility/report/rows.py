@@ -264,7 +264,7 @@ def follow_up(result: BatchResult, *, shared: bool = False, extra: Sequence[int]
 FOLLOW_UP_KEYS = ("row", "ref", "client_id", "name", "determination", "result", "recheck_on", "to_do")
 
 
-def _labelled(columns: dict[str, list[Any]], order: Sequence[str], lang: str, redact: bool) -> pa.Table | list[dict[str, Any]]:
+def _labelled(columns: dict[str, pa.Array], order: Sequence[str], lang: str, redact: bool) -> pa.Table | list[dict[str, Any]]:
     """A call-list sheet: its columns in ``order`` under the report's labels (an empty list for none)."""
     labels = {k: t(f"report.follow_up.{k}", lang) for k in FOLLOW_UP_KEYS}
     keys = [k for k in order if k in columns and not (redact and k == "row")]

@@ -141,9 +141,12 @@ def determination_card(det: Determination, ruleset: RuleSet) -> None:
     st.caption(tr("ui.stamp", as_of=det.as_of.isoformat(), version=det.rules_version, hash=det.rules_hash[:12]) + "  \n" + tr("ui.disclaimer"))
 
 
-# Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and together
-# they are all the syntax markdown (links, images, emphasis, code, HTML, tables, math) is made of.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Every ASCII punctuation character that markdown (links, images, emphasis, code, HTML, tables,
+# math, Streamlit's directives) is made of: CommonMark lets each be escaped with a backslash. Left
+# as they are: "?", ",", ";", "/" and a "." not after a digit, which start nothing on their own (a
+# list needs "1."); a screen reader reads a widget's label with its backslashes, so "¿MPP?" and
+# "Núm. de extranjero" stay as written.
+_PUNCTUATION = re.compile(r"([!-+\-:<=>@\[-`{-~]|(?<=[0-9])\.)")
 # Line breaks and other control characters would start a new block (a heading, a list, a quote).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # Some syntax is found in the text after escapes are undone: GFM's bare links (http://, www., a@b.c)
