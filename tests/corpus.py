@@ -20,6 +20,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from eligibility.read.table import column_letter
+
 HEADER = ["full_name", "a_number", "mpp_enrolled", "mpp_enrollment_date", "current_country", "case_status"]
 ROW = ["Corpus Person", "A012345678", "yes", "2019-07-15", "Mexico", "terminated"]
 
@@ -227,17 +229,8 @@ def xlsx_from_parts(
 
 def inline_cells(row: int, values: list[str]) -> bytes:
     """One <row> of inline-string cells from column A."""
-    cells = "".join(f'<c r="{_letters(i)}{row}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values))
+    cells = "".join(f'<c r="{column_letter(i)}{row}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values))
     return f'<row r="{row}">{cells}</row>'.encode()
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def three_cells_and(far: bytes, dimension: str = "A1:C2") -> bytes:
@@ -261,7 +254,7 @@ def dense_sheet(columns: int, rows: int, *, refs: bool = False, vary: int = 1, p
     and little memory to make. ``vary`` rows differ within a block (more variety: a lower ratio).
     Without ``refs`` the cells carry no reference (each takes the next column, as the format allows).
     """
-    letters = [_letters(i) for i in range(columns)]
+    letters = [column_letter(i) for i in range(columns)]
     block_rows = max(1, min(rows, (1 << 20) // (columns * (28 if refs else 16) + 20)))
     block_rows -= block_rows % vary if block_rows > vary else 0
     head = (

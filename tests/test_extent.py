@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from eligibility import InputFileError
 from eligibility.read import Limits, extent, odsfile, read_table
-from eligibility.read.table import _column_letter
+from eligibility.read.table import column_letter
 
 from .conftest import ROOT, SAMPLES
 from .corpus import far_cell, hostile_workbooks, ods_cell, ods_from_content, ods_rows, ods_table, xlsx_from_parts
@@ -134,7 +134,7 @@ def _sheet_xml(rows_: list, prefix: str, duplicate: bool) -> bytes:
         row_attr = f' r="{row_ref}"' if row_ref else ""
         parts = []
         for ref, kind in row_cells:
-            attr = f' r="{_column_letter(ref[1] - 1)}{ref[0]}"' if ref else ""
+            attr = f' r="{column_letter(ref[1] - 1)}{ref[0]}"' if ref else ""
             if duplicate and ref:
                 attr = f' r="A1"{attr}'
             tag = f"{prefix}c"

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import InputFileError
 from ..i18n import msg
-from .table import Limits, _column_letter, _corrupt
+from .table import Limits, _corrupt, column_letter
 
 CHUNK = 1 << 20  # bytes of XML looked at a time
 METADATA_MAX_BYTES = 64 * 1024 * 1024  # workbook.xml, styles.xml, relationships: a few MB even for 5,000 sheets
@@ -58,7 +58,7 @@ def too_big(name: str, sheet: str | None, reach: Reach, limits: Limits) -> Input
     """The refusal for a sheet whose cells would make too large a block."""
     where = msg("error.where_sheet", sheet=sheet) if sheet else ""
     return InputFileError(
-        "too_many_cells", name=name, where=where, row=f"{reach.row:,}", column=_column_letter(max(reach.column, 1) - 1),
+        "too_many_cells", name=name, where=where, row=f"{reach.row:,}", column=column_letter(max(reach.column, 1) - 1),
         limit=f"{limits.max_sheet_cells:,}",
     )
 
@@ -414,7 +414,7 @@ def _box_pattern(prefix: bytes, columns: int, rows: int, types: str) -> re.Patte
     it cannot carry a second ``r`` (calamine would take that one instead); anything else is left to
     the exact pass. ``types`` is the pattern of the ``t`` values allowed.
     """
-    cols = _le_pattern(_column_letter(columns - 1), UPPER, UPPER)
+    cols = _le_pattern(column_letter(columns - 1), UPPER, UPPER)
     rows_re = _le_pattern(str(rows), DIGITS, DIGITS[1:])
     tag = re.escape(prefix.decode()) + "c"
     return re.compile(f'<{tag}(?=[\\s/>])(?! r="{cols}{rows_re}"(?: s="[^"]*+"| t="{types}")*+ ?/?>)'.encode())
@@ -540,7 +540,7 @@ def _shared_text(book: XlsxBook, info: zipfile.ZipInfo, shared_cells: int) -> in
 
 _CELL_OR_ROW = re.compile(rb"<(/?)((?:[^\s<>/!?:]++:)?)(c|row)(?=[\s/>])((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 _CANONICAL_CELL = re.compile(rb' r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: [st]="[^"]*+")*+')
-_COLUMN_VALUES = {_column_letter(i).encode(): i + 1 for i in range(EXCEL_COLUMNS)}
+_COLUMN_VALUES = {column_letter(i).encode(): i + 1 for i in range(EXCEL_COLUMNS)}
 PER_TAG_MAX = 1_000_000  # cell and row tags the slow, tag-by-tag pass may look at in one sheet
 _PAD = b"\0" * 32
 _TAG_FOLLOW = (32, 9, 10, 13, 47, 62)  # what may follow a tag name: whitespace, '/', '>'

@@ -121,7 +121,8 @@ def _trim(grid: list[list[Any]]) -> list[list[Any]]:
     return [row if len(row) <= width else row[:width] for row in grid]
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> "A", 27 -> "AB")."""
     letters = ""
     index += 1
     while index:
@@ -136,7 +137,7 @@ def _headers(row: list[Any], width: int) -> list[str]:
     headers = []
     for i in range(width):
         text = " ".join(cell_text(row[i]).split()) if i < len(row) else ""
-        text = text or f"Column {_column_letter(i)}"
+        text = text or f"Column {column_letter(i)}"
         count = seen.get(text.casefold(), 0) + 1
         seen[text.casefold()] = count
         headers.append(text if count == 1 else f"{text} ({count})")

@@ -27,6 +27,7 @@ from ..fields import DECISION_FIELDS, IDENTIFYING_FIELDS, NAME_FIELDS
 from ..i18n import t
 from ..normalize import quote
 from ..phrases import fold
+from ..read.table import column_letter
 from ..rules import OUTCOMES, STATUSES, RuleSet
 from .stamp import now
 
@@ -44,16 +45,6 @@ def _pseudonyms(numbers: pa.Array) -> pa.Array:
     """``pseudonym`` of every row number, built in Arrow."""
     digits = pc.utf8_lpad(pc.cast(numbers, pa.string()), 6, "0")
     return pc.binary_join_element_wise(pa.scalar("R"), digits, "")
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 -> "A", 27 -> "AB")."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def shared_columns(result: BatchResult) -> tuple[str, ...]:
