@@ -108,6 +108,19 @@ def _merge(*arrays: Any) -> Any:
     return np.sort(np.concatenate(arrays), kind="stable")
 
 
+def _given_repeats(starts: Any, ends: Any, positions: Any, values: Any) -> Any:
+    """Per tag (opening at ``starts``, its ``>`` at ``ends``), the repeat count an attribute inside
+    it gives (at ``positions``, ``values``); 1 where none does."""
+    import numpy as np
+
+    repeats = np.ones(len(starts), dtype=np.int64)
+    if len(positions):
+        index = np.searchsorted(starts, positions, side="right") - 1
+        inside = (index >= 0) & (positions < ends[np.maximum(index, 0)])
+        repeats[index[inside]] = values[inside]
+    return repeats
+
+
 _SPACES = re.compile(rb"<text:s\b[^<>]*?text:c\s*=\s*[\"']([0-9]{1,12})[\"']")
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -266,24 +279,14 @@ class _Vector:
         expected = 0 if self.row_open else 1
         if len(kinds) and (kinds[0] != expected or np.any(kinds[1:] == kinds[:-1])):
             raise ValueError("rows that do not open and close in turn")
-        row_repeats = np.ones(len(opens), dtype=np.int64)
-        positions, values = part_with("rows", "rows_values")
-        if len(positions):
-            index = np.searchsorted(opens, positions, side="right") - 1
-            inside = (index >= 0) & (positions < open_ends[np.maximum(index, 0)])
-            row_repeats[index[inside]] = values[inside]
+        row_repeats = _given_repeats(opens, open_ends, *part_with("rows", "rows_values"))
         # each cell's row: the last row opened before it, if no row closed since (-1: the row already open)
         row_of = np.searchsorted(opens, cells, side="right") - 1
         last_close = np.searchsorted(all_closes, cells, side="right") - 1
         open_at = np.where(row_of >= 0, opens[np.maximum(row_of, 0)] if len(opens) else -1, -1)
         close_at = np.where(last_close >= 0, all_closes[np.maximum(last_close, 0)] if len(all_closes) else -1, -1)
         in_row = np.where(row_of >= 0, close_at < open_at, self.row_open & (last_close < 0))
-        repeats = np.ones(len(cells), dtype=np.int64)
-        positions, values = part_with("columns", "columns_values")
-        if len(positions):
-            index = np.searchsorted(cells, positions, side="right") - 1
-            inside = (index >= 0) & (positions < cell_ends[np.maximum(index, 0)])
-            repeats[index[inside]] = values[inside]
+        repeats = _given_repeats(cells, cell_ends, *part_with("columns", "columns_values"))
         valued = (np.searchsorted(markers, cell_ends) - np.searchsorted(markers, cells)) > 0
         # a cell's text: from its tag's end up to the next cell or row tag (an upper bound), plus the
         # tag itself when it gives the string as an attribute, plus its text:s spaces
