@@ -179,16 +179,8 @@ class BatchResult:
         return self.values("reasons")
 
     @cached_property
-    def questions(self) -> list[str]:
-        return self.values("next_questions")
-
-    @cached_property
     def recheck(self) -> list[str]:
         return self.values("recheck_on")
-
-    @cached_property
-    def issues_text(self) -> list[str]:
-        return self.values("data_issues")
 
     def _per_row_text(self, render: Callable[[ElementResult], str], *, skip_empty: bool = False) -> pa.DictionaryArray:
         """Every element's text (``render``), joined per row, once per distinct combination of them."""
@@ -214,23 +206,10 @@ class BatchResult:
         return columnar.pylist(self.review_point_array())
 
     @cached_property
-    def shared_review_points(self) -> list[str]:
-        """``review_points`` without any quoted cell (for a report meant for sharing)."""
-        return columnar.pylist(self.review_point_array(shared=True))
-
-    @cached_property
     def issue_codes(self) -> pa.Array:
         """Per row, the codes of its data issues (no value, no header: safe to share)."""
         texts = [SEPARATOR.join(dict.fromkeys(i.code for i in self.issues_by_row.get(r, ()))) for r in range(len(self))]
         return pa.array(texts, type=pa.string())
-
-    def follow_up(self) -> list[tuple[int, str]]:
-        """Rows to follow up, as (row index, what to do): the questions, or the point for review."""
-        return [
-            (i, self.questions[i] if outcome == "needs_info" else self.review_points[i])
-            for i, outcome in enumerate(self.outcome)
-            if outcome in ("needs_info", "needs_review")
-        ]
 
     @cached_property
     def issues(self) -> list[DataIssue]:
