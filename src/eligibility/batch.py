@@ -593,41 +593,34 @@ def _joined(
     return columnar.joined_per_combination(keys, texts, SEPARATOR, n, skip_empty=skip_empty)
 
 
-def _line_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
-    """``ElementResult.line``, rendered once for results with the same reasons and notes."""
+def _rendered_once(key: Callable[[ElementResult], tuple], render: Callable[[ElementResult], str]) -> Callable[[ElementResult], str]:
+    """``render``, run once for results with the same ``key`` (a key that cannot be hashed, from a
+    parameter that cannot: rendered directly)."""
     rendered: dict[tuple, str] = {}
 
-    def line(result: ElementResult) -> str:
-        key = (result.spec.paragraph, result.reasons, result.notes)
+    def once(result: ElementResult) -> str:
+        k = key(result)
         try:
-            text = rendered.get(key)
-        except TypeError:  # a parameter that cannot be hashed: render it directly
-            return result.line(lang, shared)
+            text = rendered.get(k)
+        except TypeError:
+            return render(result)
         if text is None:
-            text = rendered[key] = result.line(lang, shared)
+            text = rendered[k] = render(result)
         return text
 
-    return line
+    return once
+
+
+def _line_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
+    """``ElementResult.line``, rendered once for results with the same reasons and notes."""
+    return _rendered_once(lambda r: (r.spec.paragraph, r.reasons, r.notes), lambda r: r.line(lang, shared))
 
 
 def _review_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
     """An element's review point (``engine.review_points``; "" unless it needs review), rendered
     once for results with the same reasons."""
-    rendered: dict[tuple, str] = {}
-
-    def point(result: ElementResult) -> str:
-        if result.status != "review":
-            return ""
-        key = (result.spec.paragraph, result.reasons)
-        try:
-            text = rendered.get(key)
-        except TypeError:  # a parameter that cannot be hashed: render it directly
-            return review_points([result], lang, shared)[0]
-        if text is None:
-            text = rendered[key] = review_points([result], lang, shared)[0]
-        return text
-
-    return point
+    point = _rendered_once(lambda r: (r.spec.paragraph, r.reasons), lambda r: review_points([r], lang, shared)[0])
+    return lambda r: point(r) if r.status == "review" else ""
 
 
 def _iso(day: dt.date | None) -> str:

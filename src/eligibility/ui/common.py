@@ -82,7 +82,10 @@ def style() -> None:
     st.html(STYLE)
 
 
-RELABELLED = ("p_", "order_", "results_filter")
+ANSWER_PREFIX = "p_"
+"""Every widget key that holds an answer of the form starts with this ("Screen the next person"
+clears them; a language change sets them again)."""
+RELABELLED = (ANSWER_PREFIX, "order_", "results_filter")
 """Keys (or their beginnings) of the choices shown in the page's language: the form's answers, the
 batch's date orders and its results filter (never a button, an upload or a table editor, whose
 values cannot be set)."""

@@ -26,7 +26,7 @@ from ..normalize import Read
 from ..report.pdf import screening_pdf
 from ..text import country_name
 from . import eoir_paste
-from .common import PERSIST, as_of, determination_card, lang, normalizer, rules, sidebar, tr
+from .common import ANSWER_PREFIX, PERSIST, as_of, determination_card, lang, normalizer, rules, sidebar, tr
 
 COMMON_COUNTRIES = ["MX", "US", "HN", "GT", "SV", "NI", "CU", "VE", "EC", "CO", "PE", "BR", "HT", "DO"]
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -46,8 +46,6 @@ ANSWER_KEYS = {
     "eoir_text": eoir_paste.TEXT_KEY,
 }
 TEXT_ANSWERS = ("client_id", "full_name", "a_number", "notes", "eoir_text")
-ANSWER_PREFIX = "p_"
-"""Every widget key that holds an answer starts with this; "Screen the next person" clears them."""
 
 
 class Country(NamedTuple):
