@@ -201,12 +201,8 @@ def follow_up_columns(
         ids = result.field_column("client_id")
         ids_values = table.values(ids) if ids is not None else None
         out["client_id"] = pa.array([cell_text(ids_values[i]) for i in picked] if ids_values is not None else [""] * len(picked), pa.string())
-        name_columns = [result.field_column(f) for f in NAME_FIELDS]
-        names = [table.values(c) for c in name_columns if c is not None]
-        if result.field_column("full_name") is not None:
-            names = [table.values(result.field_column("full_name"))]
-        parts = [[cell_text(v[i]).strip() for i in picked] for v in names]
-        out["name"] = pa.array([" ".join(p for p in row if p) for row in zip(*parts, strict=True)] if parts else [""] * len(picked), pa.string())
+        names = _names(result, picked)
+        out["name"] = pa.array(names if names is not None else [""] * len(picked), pa.string())
     index = pa.array(order)
 
     def taken(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -303,15 +299,22 @@ def recheck_rows(result: BatchResult, redact: bool) -> pa.Table | list[dict[str,
 # ---------------------------------------------------------------------------------- changes
 
 
-def _people(result: BatchResult) -> tuple[list[Any] | None, list[str] | None]:
-    """Per row of the upload, the client ID and the name as written (None: no such column)."""
+def _names(result: BatchResult, rows: Sequence[int]) -> list[str] | None:
+    """The name as written on each of ``rows``: the full-name column, else the name parts joined
+    (None: the upload has no name column)."""
     table = result.table
-    ids = result.field_column("client_id")
     full = result.field_column("full_name")
     columns = [full] if full is not None else [result.field_column(f) for f in NAME_FIELDS[1:]]
     parts = [table.values(c) for c in columns if c is not None]
-    names = [" ".join(cell_text(p[i]).strip() for p in parts if cell_text(p[i]).strip()) for i in range(len(table))] if parts else None
-    return (table.values(ids) if ids is not None else None), names
+    if not parts:
+        return None
+    return [" ".join(text for text in (cell_text(p[i]).strip() for p in parts) if text) for i in rows]
+
+
+def _people(result: BatchResult) -> tuple[list[Any] | None, list[str] | None]:
+    """Per row of the upload, the client ID and the name as written (None: no such column)."""
+    ids = result.field_column("client_id")
+    return (result.table.values(ids) if ids is not None else None), _names(result, range(len(result.table)))
 
 
 def cause_text(cause: Any, lang: str, shared: bool) -> str:
