@@ -8,7 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eligibility import IntakeRecord, PartialDate, evaluate
+from eligibility.engine import exception_may_apply, exception_of
 from eligibility.fields import FIELDS
+from eligibility.model import Conflict, DateReadings, Facts
 from eligibility.rules import OUTCOMES, STATUSES
 
 from .conftest import AS_OF
@@ -114,3 +116,38 @@ def test_the_canonical_fields_are_the_contracts():
     assert FIELDS == ("client_id", "full_name", "first_name", "middle_name", "last_name", "a_number", "date_of_birth",
                       "nationality", "mpp_enrolled", "mpp_enrollment_date", "arrived_unaccompanied", "current_country",
                       "entered_us_since_mpp", "case_status", "order_date", "appeal_filed", "other_case_pending", "eoir_text", "notes")
+
+
+def _exceptions_with_a_before(ruleset):
+    return [(e.id, i) for e in ruleset.rules.elements for i, x in enumerate(e.exceptions) if x.when.before is not None]
+
+
+date_values = st.one_of(
+    dates,
+    st.tuples(dates.filter(bool), dates.filter(bool)).map(lambda pair: Conflict(pair)),
+    st.tuples(dates.filter(bool), dates.filter(bool)).map(lambda pair: DateReadings(*pair)),  # day/month unsettled
+)
+
+
+@given(lefts=st.lists(date_values, min_size=1, max_size=8), rights=st.lists(date_values, min_size=1, max_size=8), data=st.data())
+def test_the_column_wise_before_test_marks_exactly_the_combinations_the_exception_adds_to(lefts, rights, data, ruleset):
+    """``exception_may_apply`` (the batch runs it on every combination of two date columns) says
+    "may apply" exactly where ``exception_of`` adds something: a False there would lose a review."""
+    found = _exceptions_with_a_before(ruleset)
+    assert found, "the rules have an exception with `before`: this test must test something"
+    for element_id, index in found:
+        when = ruleset.elements[element_id].exceptions[index].when
+        pairs = data.draw(st.lists(st.tuples(st.integers(0, len(lefts) - 1), st.integers(0, len(rights) - 1)), min_size=1, max_size=20))
+        may = exception_may_apply(
+            element_id, index, {when.field: lefts, when.before: rights},
+            {when.field: [a for a, _ in pairs], when.before: [b for _, b in pairs]}, ruleset,
+        )
+        for (a, b), maybe in zip(pairs, may, strict=True):
+            record = Facts(**{k: v for k, v in ((when.field, lefts[a]), (when.before, rights[b])) if v is not None})
+            assert maybe == (exception_of(element_id, index, record, ruleset) is not None), (lefts[a], rights[b])
+
+
+def test_a_before_exception_without_both_columns_has_no_column_wise_test(ruleset):
+    element_id, index = _exceptions_with_a_before(ruleset)[0]
+    when = ruleset.elements[element_id].exceptions[index].when
+    assert exception_may_apply(element_id, index, {when.field: [None]}, {when.field: [0]}, ruleset) is None

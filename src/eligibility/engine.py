@@ -485,12 +485,7 @@ def _exception_applies(x: Any, record: Any) -> str | None:
     if any(isinstance(getattr(record, f), Conflict) for f in when.fields):
         return "disagree"  # two sources disagree: never treated as either
     if when.before is not None:
-        other = getattr(record, when.before)
-        if value is None or other is None:
-            return None
-        latest = max(r.end for r in readings_of(value))
-        earliest = min(r.start for r in readings_of(other))
-        return "yes" if latest < earliest else None
+        return _before(_date_bound(value, last=True), _date_bound(getattr(record, when.before), last=False))
     values = when.in_
     if isinstance(value, PlaceSet):
         if value.only_within(frozenset(values)):
@@ -503,6 +498,43 @@ def _exception_applies(x: Any, record: Any) -> str | None:
         if reading is not None and reading.reading is None:
             return "unsure"  # written, but not readable: never treated as blank
     return None
+
+
+def _date_bound(value: Any, *, last: bool) -> int | str | None:
+    """What a ``before`` test reads of a date: the ordinal of the last day it may be (``last``) or
+    of the first; "disagree" for sources that disagree; None when blank."""
+    if value is None:
+        return None
+    if isinstance(value, Conflict):
+        return "disagree"
+    readings = readings_of(value)
+    return (max(r.end for r in readings) if last else min(r.start for r in readings)).toordinal()
+
+
+def _before(latest: int | str | None, earliest: int | str | None) -> str | None:
+    """A ``before`` test on two bounds (``_date_bound``): "yes" only when the whole first date lies
+    before the whole second; "disagree" when a source disagrees; None when a date is blank."""
+    if latest == "disagree" or earliest == "disagree":
+        return "disagree"
+    if latest is None or earliest is None:
+        return None
+    return "yes" if latest < earliest else None  # type: ignore[operator]
+
+
+def exception_may_apply(
+    element_id: str, index: int, distinct: dict[str, Sequence[Any]], codes: dict[str, Sequence[int]], ruleset: RuleSet
+) -> list[bool] | None:
+    """An exception's test run on many combinations at once, for the batch: ``distinct`` holds each
+    field's distinct values and ``codes`` each combination's index into them (aligned lists).
+    False where :func:`exception_of` certainly adds nothing (the test itself, on the dates' bounds,
+    each computed once per distinct value); True where it may. None when the exception has no
+    such form (a ``when: in`` test reads one field: its distinct values are few)."""
+    when = plan_for(ruleset).by_id[element_id].exceptions[index].when
+    if when.before is None or when.field not in codes or when.before not in codes:
+        return None
+    latest = [_date_bound(v, last=True) for v in distinct[when.field]]
+    earliest = [_date_bound(v, last=False) for v in distinct[when.before]]
+    return [_before(latest[a], earliest[b]) is not None for a, b in zip(codes[when.field], codes[when.before], strict=True)]
 
 
 class Exceptional(NamedTuple):
