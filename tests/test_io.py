@@ -8,6 +8,7 @@ import io
 import subprocess
 import zipfile
 
+import numpy as np
 import pytest
 from openpyxl import Workbook
 
@@ -148,6 +149,31 @@ def test_formula_injection_is_neutralised_in_csv():
     assert [neutralize(v) for v in ("=1+1", "+1", "-1", "@SUM", "\tx", "\rx", "ok", 3)] == ["'=1+1", "'+1", "'-1", "'@SUM", "'\tx", "'\rx", "ok", 3]
     data = write_csv(["=bad header", "ok"], [["=HYPERLINK(\"http://x\")", "-5"], ["plain", "@x"]]).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(data))) == [["'=bad header", "ok"], ["'=HYPERLINK(\"http://x\")", "plain"], ["'-5", "'@x"]]
+
+
+def test_a_csv_written_in_slices_on_two_threads_keeps_every_row_in_order(tmp_path):
+    """Past one slice of rows, slices are converted on two threads and written as they finish in
+    order: every row comes out once, in order, neutralised, whether to a file or as bytes."""
+    import pyarrow as pa
+
+    from eligibility.columnar import coded
+    from eligibility.report.csvfile import WRITE_BATCH_ROWS
+
+    n = WRITE_BATCH_ROWS * 5 + 17
+    ids = [f"row {i}" for i in range(n)]
+    risky = pa.chunked_array([[f"={i}" if i % 7 == 0 else f"v{i}" for i in range(start, min(start + 9_000, n))] for start in range(0, n, 9_000)])
+    texts = coded(np.arange(n, dtype=np.int32) % 3, ["plain", "+1 risky", 'with "quotes", a comma'])
+    columns = [ids, risky, texts, [None] * n, [""] * n]
+    written = write_csv(["id", "cell", "text", "nobody", "blank"], columns, tmp_path / "out.csv")
+    assert written is None
+    data = (tmp_path / "out.csv").read_bytes()
+    assert data == write_csv(["id", "cell", "text", "nobody", "blank"], columns)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["id", "cell", "text", "nobody", "blank"]
+    assert [r[0] for r in rows[1:]] == ids
+    assert [r[1] for r in rows[1:]] == [f"'={i}" if i % 7 == 0 else f"v{i}" for i in range(n)]
+    assert [r[2] for r in rows[1:]] == [["plain", "'+1 risky", 'with "quotes", a comma'][i % 3] for i in range(n)]
+    assert {(r[3], r[4]) for r in rows[1:]} == {("", "")}
 
 
 @pytest.fixture(scope="module")
