@@ -52,6 +52,7 @@ from .model import DataIssue
 from .normalize import DateOrder, Normalizer, OrderDecision, Read, normalize_a_numbers, normalizer_for, settle_date_order
 from .read import Table
 from .rules import OUTCOMES, RuleSet
+from .text import Message
 
 OUTCOME_ORDER = ("likely_member", "needs_review", "needs_info", "not_member")
 """The order staff act on results in: counts, charts and filters list outcomes this way."""
@@ -604,34 +605,34 @@ def _joined(
     return columnar.joined_per_combination(keys, texts, SEPARATOR, n, skip_empty=skip_empty)
 
 
-def _rendered_once(key: Callable[[ElementResult], tuple], render: Callable[[ElementResult], str]) -> Callable[[ElementResult], str]:
-    """``render``, run once for results with the same ``key`` (a key that cannot be hashed, from a
-    parameter that cannot: rendered directly)."""
-    rendered: dict[tuple, str] = {}
+def _message_renderer(lang: str, shared: bool) -> Callable[[Message], str]:
+    """``Message.text``, rendered once per message object: the messages the engine builds once per
+    rule set recur in many results (hashing a message by value would cost more than rendering it).
+    Each entry keeps its message, so an id is never reused while the memo lives."""
+    rendered: dict[int, tuple[Message, str]] = {}
 
-    def once(result: ElementResult) -> str:
-        k = key(result)
-        try:
-            text = rendered.get(k)
-        except TypeError:
-            return render(result)
-        if text is None:
-            text = rendered[k] = render(result)
-        return text
+    def text(message: Message) -> str:
+        found = rendered.get(id(message))
+        if found is not None and found[0] is message:
+            return found[1]
+        out = message.text(lang, shared)
+        rendered[id(message)] = (message, out)
+        return out
 
-    return once
+    return text
 
 
 def _line_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
-    """``ElementResult.line``, rendered once for results with the same reasons and notes."""
-    return _rendered_once(lambda r: (r.spec.paragraph, r.reasons, r.notes), lambda r: r.line(lang, shared))
+    """``ElementResult.line``, each message rendered once (``_message_renderer``)."""
+    message = _message_renderer(lang, shared)
+    return lambda r: r.line(lang, shared, message)
 
 
 def _review_renderer(lang: str, shared: bool = False) -> Callable[[ElementResult], str]:
-    """An element's review point (``engine.review_points``; "" unless it needs review), rendered
-    once for results with the same reasons."""
-    point = _rendered_once(lambda r: (r.spec.paragraph, r.reasons), lambda r: review_points([r], lang, shared)[0])
-    return lambda r: point(r) if r.status == "review" else ""
+    """An element's review point (``engine.review_points``; "" unless it needs review), each message
+    rendered once (``_message_renderer``)."""
+    message = _message_renderer(lang, shared)
+    return lambda r: review_points([r], lang, shared, message)[0] if r.status == "review" else ""
 
 
 def _iso(day: dt.date | None) -> str:

@@ -77,15 +77,18 @@ class ElementResult(NamedTuple):
         """The status in plain words, in every language."""
         return self.spec.status_labels[self.status]
 
-    def reason(self, lang: str = "en", shared: bool = False) -> str:
-        """The reason in plain words; ``shared``: without quoting any cell."""
-        return " ".join(m.text(lang, shared) for m in self.reasons)
+    def reason(self, lang: str = "en", shared: bool = False, render: Callable[[Message], str] | None = None) -> str:
+        """The reason in plain words; ``shared``: without quoting any cell. ``render``: how each
+        message renders in ``lang`` (the batch's renders each distinct message once)."""
+        render = render or (lambda m: m.text(lang, shared))
+        return " ".join(render(m) for m in self.reasons)
 
-    def line(self, lang: str = "en", shared: bool = False) -> str:
+    def line(self, lang: str = "en", shared: bool = False, render: Callable[[Message], str] | None = None) -> str:
         """The element's part of a reasons column: its letter, its reason, and its notes."""
-        text = f"{self.spec.paragraph} {self.reason(lang, shared)}"
+        render = render or (lambda m: m.text(lang, shared))
+        text = f"{self.spec.paragraph} {self.reason(lang, shared, render)}"
         for note in self.notes:
-            text += SEPARATOR + note.text(lang, shared)
+            text += SEPARATOR + render(note)
         return text
 
     def fact_texts(self) -> list[tuple[str, str]]:
@@ -628,9 +631,11 @@ def notes_for(elements: Sequence[ElementResult]) -> tuple[Message, ...]:
     return tuple(n for e in elements for n in e.notes)
 
 
-def review_points(elements: Sequence[ElementResult], lang: str = "en", shared: bool = False) -> list[str]:
+def review_points(
+    elements: Sequence[ElementResult], lang: str = "en", shared: bool = False, render: Callable[[Message], str] | None = None,
+) -> list[str]:
     """The reasons of the elements that need attorney review, each with its paragraph letter."""
-    return [f"{e.spec.paragraph} {e.reason(lang, shared)}" for e in elements if e.status == "review"]
+    return [f"{e.spec.paragraph} {e.reason(lang, shared, render)}" for e in elements if e.status == "review"]
 
 
 def recheck_on(elements: Sequence[ElementResult], outcome: str) -> dt.date | None:
