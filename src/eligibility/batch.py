@@ -323,19 +323,20 @@ def _read_columns(
     table: Table, by_field: dict[str, ColumnMatch], encoded: dict[str, Future], normalizer: Normalizer,
     date_orders: Mapping[str, DateOrder] | None,
 ) -> tuple[dict[str, _Column], list[DateColumn]]:
-    """Each mapped column the rules or the checks read, read once per distinct value."""
+    """Each mapped column the rules or the checks read, read once per distinct value (the
+    A-numbers: ``encoded["a_number"]``, ``normalize_a_numbers`` of the column)."""
     columns: dict[str, _Column] = {}
     dates: list[DateColumn] = []
     for name, match in by_field.items():  # in the sheet's column order, which orders each row's issues
         if name == "a_number":  # nearly every value distinct: normalised row by row, in Arrow
-            values, issues = normalize_a_numbers(table.column(match.index))
+            values, issues = encoded[name].result()
             invalid = sorted(issues)
             codes = np.zeros(len(table), dtype=np.int64)  # slot 0: a valid (or blank) A-number
             codes[invalid] = np.arange(1, len(invalid) + 1)
             column = _Column(codes, [Read(None), *(Read(None, None, issues[i]) for i in invalid)], blank_slot=False)
             column.values, column.invalid_rows = values, invalid  # type: ignore[attr-defined]
             columns[name] = column
-        if name not in encoded:
+        if name not in encoded or name == "a_number":
             continue
         codes, uniques = encoded[name].result()
         order = None
@@ -415,8 +416,8 @@ def screen_table(
         # that releases the GIL: they run on a second core while this thread reads the distinct
         # values and evaluates the elements.
         encoded = {
-            name: pool.submit(columnar.factorize, table.column(match.index))
-            for name, match in by_field.items() if name not in UNREAD_FIELDS and name != "a_number"
+            name: pool.submit(normalize_a_numbers if name == "a_number" else columnar.factorize, table.column(match.index))
+            for name, match in by_field.items() if name not in UNREAD_FIELDS
         }
         name_parts = [table.column(by_field[f].index) for f in NAME_FIELDS if f in by_field]
         if "full_name" in by_field:
@@ -425,8 +426,13 @@ def screen_table(
         columns, dates = _read_columns(table, by_field, encoded, normalizer, date_orders)
         if "eoir_text" in columns:
             _merge_portal(columns, normalizer, n)
+        # The data issues (duplicates: sorting in numpy) are found on the second core while this
+        # thread evaluates the elements; what they read of the columns is computed here first.
+        if "date_of_birth" in columns:
+            columns["date_of_birth"].row_codes  # noqa: B018 (a cached property: computed on this thread)
+        issues = pool.submit(_row_issues, table, by_field, columns, names, lang)
         element_rows, element_results = _evaluate_elements(columns, ruleset, normalizer, as_of, n, check_budget)
-        issues_by_row, issue_parts = _row_issues(table, by_field, columns, names.result() if names else None, lang)
+        issues_by_row, issue_parts = issues.result()
         del columns, encoded, names  # the values read: every output from here on needs only the results
         arrays = _outputs(element_rows, element_results, ruleset, lang, as_of, n)
     arrays["data_issues"] = columnar.join(issue_parts, n, SEPARATOR)
@@ -643,9 +649,10 @@ def _iso(day: dt.date | None) -> str:
 
 
 def _row_issues(
-    table: Table, by_field: dict[str, ColumnMatch], columns: dict[str, _Column], names: np.ndarray | None, lang: str
+    table: Table, by_field: dict[str, ColumnMatch], columns: dict[str, _Column], names: Future | None, lang: str
 ) -> tuple[dict[int, list[DataIssue]], list[pa.Array]]:
-    """Issues by row index (placed at spreadsheet row and column), and per-field text columns."""
+    """Issues by row index (placed at spreadsheet row and column), and per-field text columns
+    (``names``: the folded names' codes, being computed)."""
     per_row: dict[int, list[DataIssue]] = defaultdict(list)
     parts: list[pa.Array] = []
     for name, column in columns.items():
@@ -658,7 +665,7 @@ def _row_issues(
         parts.append(columnar.take([*texts, None], slot_of[column.codes]))
         for i in column.rows_with_issues().tolist():
             per_row[i].append(column.reads[column.codes[i]].issue.at(table.row_numbers[i], header))
-    duplicates = _duplicates(table, by_field, columns, names)
+    duplicates = _duplicates(table, by_field, columns, names.result() if names is not None else None)
     if duplicates:
         texts: list[str | None] = [None] * len(table)
         for i, issue in duplicates:
