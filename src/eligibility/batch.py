@@ -411,10 +411,10 @@ def screen_table(
         if deadline is not None and time.monotonic() > deadline:
             raise _over_budget(table, max_seconds or 0)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # Dictionary-encoding the columns and folding names for the duplicate check are Arrow work
-        # that releases the GIL: they run on a second core while this thread reads the distinct
-        # values and evaluates the elements.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Dictionary-encoding the columns, normalising the A-numbers and folding names for the
+        # duplicate check are Arrow work that releases the GIL: two threads run them (this one
+        # mostly waits for them) while this thread reads the distinct values as they come.
         encoded = {
             name: pool.submit(normalize_a_numbers if name == "a_number" else columnar.factorize, table.column(match.index))
             for name, match in by_field.items() if name not in UNREAD_FIELDS
