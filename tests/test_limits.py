@@ -95,6 +95,20 @@ def test_every_limit_applies_on_every_reading_path(path_kind, code, make, limits
 
 
 @pytest.mark.parametrize("path_kind", PATHS)
+def test_the_cell_limit_counts_characters_not_bytes(path_kind, tmp_path, monkeypatch):
+    """A cell of 20,000 two-byte characters (40,000 bytes) is within the 32,000-character limit on
+    every path (the fast path reads bytes from Arrow's offsets first); one character more than the
+    limit, in a column of short cells beside it, is not."""
+    rows = _rows(3, 5)
+    rows[2][1] = "é" * 20_000
+    assert len(_read(path_kind, rows, Limits(), tmp_path, monkeypatch)) == 5
+    rows[3][2] = "ñ" * (Limits().max_cell_chars + 1)
+    with pytest.raises(InputFileError) as info:
+        _read(path_kind, rows, Limits(), tmp_path, monkeypatch)
+    assert info.value.code == "cell_too_long"
+
+
+@pytest.mark.parametrize("path_kind", PATHS)
 def test_the_same_files_within_the_limits_are_read(path_kind, tmp_path, monkeypatch):
     """So the refusals above come from the limits, not from the files."""
     table = _read(path_kind, _rows(3, 5), Limits(), tmp_path, monkeypatch)

@@ -104,11 +104,16 @@ class ArrowGrid:
     def head(self, n: int) -> list[list[Any]]:
         return [list(row) for row in zip(*(c.slice(0, n).to_pylist() for c in self.columns), strict=True)]
 
-    def longest(self) -> int:
-        """Characters in the longest cell (counted by Arrow, column by column)."""
+    def longer_than(self, limit: int) -> bool:
+        """Whether a cell holds more than ``limit`` characters. A column whose longest cell in bytes
+        (read from Arrow's offsets alone) is within the limit is within it in characters too; only
+        another column's characters are counted."""
         import pyarrow.compute as pc
 
-        return max((pc.max(pc.utf8_length(column)).as_py() or 0 for column in self.columns), default=0)
+        for column in self.columns:
+            if (pc.max(pc.binary_length(column)).as_py() or 0) > limit and (pc.max(pc.utf8_length(column)).as_py() or 0) > limit:
+                return True
+        return False
 
     def has_nul(self) -> bool:
         """Whether any cell holds a NUL byte (read from Arrow's buffers, chunk by chunk)."""
@@ -145,7 +150,7 @@ class ArrowGrid:
 
 def _check_longest(grid: ArrowGrid, name: str, limits: Limits) -> None:
     """The cell limit, on the fast path too (Python's csv module enforces it on the other)."""
-    if grid.longest() > limits.max_cell_chars:
+    if grid.longer_than(limits.max_cell_chars):
         raise InputFileError("cell_too_long", name=name, limit=f"{limits.max_cell_chars:,}")
 
 
