@@ -327,7 +327,9 @@ def _read_columns(
     A-numbers: ``encoded["a_number"]``, ``normalize_a_numbers`` of the column)."""
     columns: dict[str, _Column] = {}
     dates: list[DateColumn] = []
-    for name, match in by_field.items():  # in the sheet's column order, which orders each row's issues
+    # The A-numbers last: normalising them takes longest, and the other columns are read meanwhile.
+    for name in sorted(by_field, key=lambda f: f == "a_number"):
+        match = by_field[name]
         if name == "a_number":  # nearly every value distinct: normalised row by row, in Arrow
             values, issues = encoded[name].result()
             invalid = sorted(issues)
@@ -345,7 +347,7 @@ def _read_columns(
             dates.append(DateColumn(name, match.header, decision))
             order = decision.order
         columns[name] = _Column(codes, [normalizer.read(name, u, order) for u in uniques])
-    return columns, dates
+    return {name: columns[name] for name in by_field if name in columns}, dates  # the sheet's column order orders each row's issues
 
 
 def _merge_portal(columns: dict[str, _Column], normalizer: Normalizer, n: int) -> None:
