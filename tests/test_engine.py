@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eligibility import IntakeRecord, PartialDate, evaluate
-from eligibility.engine import exception_may_apply, exception_of
+from eligibility.engine import exception_of, exception_outcomes
 from eligibility.fields import FIELDS
-from eligibility.model import Conflict, DateReadings, Facts
+from eligibility.model import Conflict
+from eligibility.normalize import Read
 from eligibility.rules import OUTCOMES, STATUSES
 
 from .conftest import AS_OF
@@ -122,32 +123,34 @@ def _exceptions_with_a_before(ruleset):
     return [(e.id, i) for e in ruleset.rules.elements for i, x in enumerate(e.exceptions) if x.when.before is not None]
 
 
-date_values = st.one_of(
-    dates,
-    st.tuples(dates.filter(bool), dates.filter(bool)).map(lambda pair: Conflict(pair)),
-    st.tuples(dates.filter(bool), dates.filter(bool)).map(lambda pair: DateReadings(*pair)),  # day/month unsettled
-)
+DATE_CELLS = ["", "2019-07-15", "2019", "2021", "March 2021", "julio 2019", "03/04/2020", "04/03/2020", "2018-05-01", "2026-11-01",
+              "10/2026", "not a date", "2020-02-30", "Q3 2020", "01/02/2018", "05/06/2021"]  # "03/04/2020" ...: quoted, day/month unsettled
 
 
-@given(lefts=st.lists(date_values, min_size=1, max_size=8), rights=st.lists(date_values, min_size=1, max_size=8), data=st.data())
-def test_the_column_wise_before_test_marks_exactly_the_combinations_the_exception_adds_to(lefts, rights, data, ruleset):
-    """``exception_may_apply`` (the batch runs it on every combination of two date columns) says
-    "may apply" exactly where ``exception_of`` adds something: a False there would lose a review."""
+def test_the_column_wise_before_test_gives_what_the_one_person_test_gives(ruleset, normalizer):
+    """``exception_outcomes`` (the batch runs it on every combination of two date columns) gives,
+    for every combination of these cells (read day-first, month-first and unsettled) and of sources
+    that disagree, exactly what ``exception_of`` gives on the record the one-person path builds
+    from the same cells: the same test, reason and quotes, in the same order."""
     found = _exceptions_with_a_before(ruleset)
     assert found, "the rules have an exception with `before`: this test must test something"
+    conflict = Read(Conflict((PartialDate.day(dt.date(2020, 1, 2)), PartialDate.year(2019))))
     for element_id, index in found:
         when = ruleset.elements[element_id].exceptions[index].when
-        pairs = data.draw(st.lists(st.tuples(st.integers(0, len(lefts) - 1), st.integers(0, len(rights) - 1)), min_size=1, max_size=20))
-        may = exception_may_apply(
-            element_id, index, {when.field: lefts, when.before: rights},
-            {when.field: [a for a, _ in pairs], when.before: [b for _, b in pairs]}, ruleset,
-        )
-        for (a, b), maybe in zip(pairs, may, strict=True):
-            record = Facts(**{k: v for k, v in ((when.field, lefts[a]), (when.before, rights[b])) if v is not None})
-            assert maybe == (exception_of(element_id, index, record, ruleset) is not None), (lefts[a], rights[b])
+        reads = {f: [*(normalizer.read(f, text, order) for text in DATE_CELLS for order in (None, "mdy", "dmy")), conflict]
+                 for f in (when.field, when.before)}
+        pairs = [(a, b) for a in range(len(reads[when.field])) for b in range(len(reads[when.before]))]
+        got = exception_outcomes(element_id, index, reads, {when.field: [a for a, _ in pairs], when.before: [b for _, b in pairs]}, ruleset)
+        kinds = set()
+        for (a, b), outcome in zip(pairs, got, strict=True):
+            record = normalizer.record({when.field: reads[when.field][a], when.before: reads[when.before][b]}, light=True)
+            assert outcome == exception_of(element_id, index, record, ruleset), (reads[when.field][a], reads[when.before][b])
+            kinds.add((outcome.reason.id if outcome else None, len(outcome.quotes) if outcome else 0))
+        x_id = ruleset.elements[element_id].exceptions[index].id
+        assert {(None, 0), ("sources_disagree", 1), (x_id, 0), (x_id, 2)} <= kinds  # none, disagree, applies unquoted and quoted twice
 
 
 def test_a_before_exception_without_both_columns_has_no_column_wise_test(ruleset):
     element_id, index = _exceptions_with_a_before(ruleset)[0]
     when = ruleset.elements[element_id].exceptions[index].when
-    assert exception_may_apply(element_id, index, {when.field: [None]}, {when.field: [0]}, ruleset) is None
+    assert exception_outcomes(element_id, index, {when.field: [Read(None)]}, {when.field: [0]}, ruleset) is None

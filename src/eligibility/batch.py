@@ -34,12 +34,11 @@ from .engine import (
     SEPARATOR,
     Determination,
     ElementResult,
-    Exceptional,
     combine,
     documents_for,
     evaluate_base,
-    exception_may_apply,
     exception_of,
+    exception_outcomes,
     questions_for,
     recheck_on,
     review_points,
@@ -489,22 +488,19 @@ def _with_exceptions(
         fields = [f for f in ruleset.elements[element_id].exceptions[index].when.fields if f in columns]
         codes = [columns[f].row_codes[met_rows] for f in fields]
         found, first = columnar.distinct_rows(codes, len(met_rows)) if fields else (np.zeros(len(met_rows), np.int64), np.zeros(1, np.int64))
-        # a test with a column-wise form (a date before another) is run first on every combination,
-        # and the engine's own test only where it may apply
-        may = exception_may_apply(
-            element_id, index, {f: [r.value for r in columns[f].distinct] for f in fields},
-            {f: c[first].tolist() for f, c in zip(fields, codes, strict=True)}, ruleset,
+        # a test with a column-wise form (a date before another) runs on every combination at once
+        tested = exception_outcomes(
+            element_id, index, {f: columns[f].distinct for f in fields}, {f: c[first].tolist() for f, c in zip(fields, codes, strict=True)},
+            ruleset,
         ) if fields else None
-        tested: list[Exceptional | None] = []
-        for step, i in enumerate(first.tolist()):
-            if step % 512 == 0:
-                check_budget()
-            if may is not None and not may[step]:
-                tested.append(None)
-                continue
-            row = int(met_rows[i])
-            record = normalizer.record({f: columns[f].distinct[int(columns[f].row_codes[row])] for f in fields}, light=True)
-            tested.append(exception_of(element_id, index, record, ruleset))
+        if tested is None:
+            tested = []
+            for step, i in enumerate(first.tolist()):
+                if step % 512 == 0:
+                    check_budget()
+                row = int(met_rows[i])
+                record = normalizer.record({f: columns[f].distinct[int(columns[f].row_codes[row])] for f in fields}, light=True)
+                tested.append(exception_of(element_id, index, record, ruleset))
         # rows are keyed by what the exception adds, not by the values it read: the many values
         # that add nothing (or the same thing) compose with a base result once, not once each
         codes, distinct_outcomes = columnar.distinct(tested)

@@ -524,22 +524,6 @@ def _before(latest: int | str | None, earliest: int | str | None) -> str | None:
     return "yes" if latest < earliest else None  # type: ignore[operator]
 
 
-def exception_may_apply(
-    element_id: str, index: int, distinct: dict[str, Sequence[Any]], codes: dict[str, Sequence[int]], ruleset: RuleSet
-) -> list[bool] | None:
-    """An exception's test run on many combinations at once, for the batch: ``distinct`` holds each
-    field's distinct values and ``codes`` each combination's index into them (aligned lists).
-    False where :func:`exception_of` certainly adds nothing (the test itself, on the dates' bounds,
-    each computed once per distinct value); True where it may. None when the exception has no
-    such form (a ``when: in`` test reads one field: its distinct values are few)."""
-    when = plan_for(ruleset).by_id[element_id].exceptions[index].when
-    if when.before is None or when.field not in codes or when.before not in codes:
-        return None
-    latest = [_date_bound(v, last=True) for v in distinct[when.field]]
-    earliest = [_date_bound(v, last=False) for v in distinct[when.before]]
-    return [_before(latest[a], earliest[b]) is not None for a, b in zip(codes[when.field], codes[when.before], strict=True)]
-
-
 class Exceptional(NamedTuple):
     """What one exception adds to a met element: its id, its reason and the quotes of the cells it read."""
 
@@ -556,13 +540,54 @@ def exception_outcome(e: _Element, index: int, record: Any) -> Exceptional | Non
     if applies is None:
         return None
     fields = x.when.fields
+    return _exceptional(e, x, applies, {f: getattr(record, f) for f in fields}, e.quotes(record, fields))
+
+
+def _exceptional(e: _Element, x: Any, applies: str, values: dict[str, Any], quotes: tuple[Message, ...]) -> Exceptional:
+    """What an exception that applies adds: its reason (naming the values it read, when it applies
+    for certain) and the quotes of the cells it read."""
     if applies == "yes":
-        reason = e.message(x.id, **{f: _display(f, getattr(record, f)) for f in fields})
+        reason = e.message(x.id, **{f: _display(f, v) for f, v in values.items()})
     elif applies == "disagree":
         reason = e.disagree[1]
     else:
         reason = e.reason[x.unreadable_reason] if x.unreadable_reason else e.reason[x.id]
-    return Exceptional(x.id, reason, e.quotes(record, fields))
+    return Exceptional(x.id, reason, quotes)
+
+
+class _Cell(NamedTuple):
+    """One cell as a record of its own, for quoting it (``_Element.quotes`` reads ``readings``)."""
+
+    readings: tuple
+
+
+def exception_outcomes(
+    element_id: str, index: int, distinct: dict[str, Sequence[Any]], codes: dict[str, Sequence[int]], ruleset: RuleSet
+) -> list[Exceptional | None] | None:
+    """:func:`exception_of` on many combinations at once, for the batch. ``distinct`` holds each
+    field's distinct reads (a ``value`` and its ``reading``, None when the cell needed none) and
+    ``codes`` each combination's index into them (aligned lists). What each read gives the test
+    (a date's bounds) and the quotes are worked out once per distinct read, then the same test
+    and the same outcome as :func:`exception_outcome` per combination. None when the exception
+    has no such form (a ``when: in`` test reads one field: its distinct values are few)."""
+    e = plan_for(ruleset).by_id[element_id]
+    x = e.exceptions[index]
+    when = x.when
+    if when.before is None or when.field not in codes or when.before not in codes:
+        return None
+    first, second = when.field, when.before
+    latest = [_date_bound(r.value, last=True) for r in distinct[first]]
+    earliest = [_date_bound(r.value, last=False) for r in distinct[second]]
+    quoted = {f: [e.quotes(_Cell((r.reading,) if r.reading is not None else ()), (f,)) for r in distinct[f]] for f in (first, second)}
+    out: list[Exceptional | None] = []
+    for a, b in zip(codes[first], codes[second], strict=True):
+        applies = _before(latest[a], earliest[b])
+        if applies is None:
+            out.append(None)
+            continue
+        values = {first: distinct[first][a].value, second: distinct[second][b].value}
+        out.append(_exceptional(e, x, applies, values, quoted[first][a] + quoted[second][b]))
+    return out
 
 
 def with_exceptions(result: ElementResult, outcomes: Sequence[Exceptional | None]) -> ElementResult:
