@@ -281,7 +281,8 @@ class _Column:
     def __init__(self, codes: np.ndarray, reads: Sequence[Read], *, blank_slot: bool = True) -> None:
         self.reads = [*reads, Read(None)] if blank_slot else list(reads)
         self.size = len(self.reads)
-        self.codes = np.where(codes < 0, self.size - 1, codes) if blank_slot else codes
+        missing = blank_slot and len(codes) and codes.min() < 0  # a missing cell (none in a CSV: a pass, not a copy)
+        self.codes = np.where(codes < 0, self.size - 1, codes) if missing else codes
         self.issue_slots = [i for i, r in enumerate(self.reads) if r.issue is not None]
 
     @cached_property
