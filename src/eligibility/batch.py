@@ -547,23 +547,32 @@ def _outputs(
     ids = ruleset.element_ids
     rows = [element_rows[e] for e in ids]
 
-    def per_row(project: Callable[[ElementResult], Any], fn: Callable[..., Any], *, values: bool = False) -> tuple[np.ndarray, list[Any]]:
-        """``fn(*results)`` for every row, run once per distinct combination of ``project(result)``
-        (``values``: ``fn`` is given the projected values themselves, not results that have them)."""
+    def per_row(project: Callable[[ElementResult], Any], fn: Callable[..., Any]) -> tuple[np.ndarray, list[Any]]:
+        """``fn(*results)`` for every row, run once per distinct combination of ``project(result)``."""
         keys, reps = [], []
         for e, index in zip(ids, rows, strict=True):
             codes, uniques = columnar.distinct([project(r) for r in element_results[e]])
-            if not values:
-                first_of: dict[int, ElementResult] = {}
-                for slot, code in enumerate(codes.tolist()):
-                    first_of.setdefault(code, element_results[e][slot])
-                uniques = [first_of[c] for c in range(len(uniques))]
+            first_of: dict[int, ElementResult] = {}
+            for slot, code in enumerate(codes.tolist()):
+                first_of.setdefault(code, element_results[e][slot])
             keys.append(codes[index])
-            reps.append(uniques)
+            reps.append([first_of[c] for c in range(len(uniques))])
         return columnar.per_combination(keys, reps, fn, n)
 
-    status_group, outcomes = per_row(lambda r: r.status, lambda *results: combine([r.status for r in results], ruleset))
-    outcome_codes = np.array([OUTCOMES.index(o) for o in outcomes], dtype=np.int64)[status_group] if n else np.zeros(0, np.int64)
+    def determined(*results: ElementResult) -> tuple[str, str, str, str]:
+        """The outcome and what follows from it: the questions, what to bring, the re-check date."""
+        outcome = combine([r.status for r in results], ruleset)
+        return (
+            outcome,
+            SEPARATOR.join(q.text(lang) for q in questions_for(results, outcome)),
+            SEPARATOR.join(d.get(lang) for d in documents_for(results, outcome)),
+            _iso(recheck_on(results, outcome)),
+        )
+
+    # one pass for the four: each reads an element's status, and the questions, documents or
+    # re-check date that status brings
+    group, found = per_row(lambda r: (r.status, r.questions, r.spec.documents if r.status == "review" else None, r.recheck_on), determined)
+    outcome_codes = np.array([OUTCOMES.index(f[0]) for f in found], dtype=np.int64)[group] if n else np.zeros(0, np.int64)
     labels = [ruleset.rules.outcomes[o].get(lang) for o in OUTCOMES]
     arrays: dict[str, pa.Array] = {
         "determination": columnar.coded(outcome_codes, OUTCOMES),
@@ -574,21 +583,9 @@ def _outputs(
         codes, uniques = columnar.distinct(statuses)
         arrays[e] = columnar.coded(codes[index], uniques)
     arrays["reasons"] = columnar.coded(*_joined(ids, rows, element_results, _line_renderer(lang), n))
-    asked = per_row(
-        lambda r: (r.status, r.questions),
-        lambda *results: SEPARATOR.join(q.text(lang) for q in questions_for(results, combine([r.status for r in results], ruleset))),
-    )
-    arrays["next_questions"] = columnar.coded(*asked)
-    bring = per_row(
-        lambda r: (r.status, r.spec.documents if r.status == "review" else None),
-        lambda *results: SEPARATOR.join(d.get(lang) for d in documents_for(results, combine([r.status for r in results], ruleset))),
-    )
-    arrays["bring_to_attorney"] = columnar.coded(*bring)
-    recheck = per_row(
-        lambda r: (r.status, r.recheck_on),
-        lambda *results: _iso(recheck_on(results, combine([r.status for r in results], ruleset))),
-    )
-    arrays["recheck_on"] = columnar.coded(*recheck)
+    for name, part in (("next_questions", 1), ("bring_to_attorney", 2), ("recheck_on", 3)):
+        codes, texts = columnar.distinct([f[part] for f in found])
+        arrays[name] = columnar.coded(codes[group], texts)
     arrays["rules_version"] = columnar.constant(ruleset.version, n)
     arrays["rules_hash"] = columnar.constant(ruleset.short_hash, n)
     arrays["as_of"] = columnar.constant(as_of.isoformat(), n)
