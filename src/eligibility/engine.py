@@ -8,7 +8,9 @@ One engine for every path: ``evaluate`` is, for each element, :func:`evaluate_ba
 test) then :func:`apply_exceptions` (facts that only ever turn "met" into "review"), and then the
 determination-level functions :func:`combine`, :func:`questions_for`, :func:`notes_for`,
 :func:`recheck_on` and :func:`documents_for`. The batch calls the very same functions, once per
-distinct combination of the facts each reads.
+distinct combination of the facts each reads; an exception that compares two dates runs on whole
+columns through :func:`exception_outcomes`, which builds each outcome with the same test and the
+same builder as :func:`exception_outcome` (a test compares the two on every pair of readings).
 
 For speed, the parts of the rules each test reads are compiled once per rule set (pre-built
 messages, zones as plain tuples); results are NamedTuples (see ``benchmarks/bench_engine.py``).
