@@ -81,19 +81,39 @@ def _neutralized(array: Any) -> Any:
 def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.BytesIO | None = None) -> bytes | None:
     """Write a CSV (UTF-8 with BOM, so Excel reads accents) with every cell neutralised.
 
-    Columns are converted and neutralised with pyarrow's vectorised kernels, a slice of rows at a
-    time on two threads while the slices before are written (pyarrow releases Python's lock), so
-    a million rows take about as long as pyarrow takes to write them. With a path, the CSV streams
-    to that file (and nothing is returned); otherwise the bytes are returned (and written to
-    ``target``).
+    Columns are neutralised and converted with pyarrow's vectorised kernels on two threads
+    (pyarrow releases Python's lock): each column is neutralised while the file is opened (over
+    an earlier big report, the file system first frees its space), then a slice of rows at a time
+    is converted while the slices before are written, so a million rows take about as long as
+    pyarrow takes to write them. With a path, the CSV streams to that file (and nothing is
+    returned); otherwise the bytes are returned (and written to ``target``).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+
+    arrays = [_text_array(values) for values in columns]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # a dictionary-encoded column (the screening's texts) is neutralised in its dictionary
+        neutral = [pool.submit(_neutralized, a) for a in arrays]
+        if isinstance(target, Path):
+            with pa.OSFile(str(target), "wb") as sink:
+                _write_rows(headers, [f.result() for f in neutral], sink, pool)
+            return None
+        buffer = io.BytesIO()
+        _write_rows(headers, [f.result() for f in neutral], buffer, pool)
+    return deliver(buffer.getvalue(), target)
+
+
+def _write_rows(headers: list[str], arrays: list[Any], sink: Any, pool: Any, ahead: int = 4) -> None:
+    """The BOM, the header and every row of neutralised ``arrays``: slices converted on ``pool``'s
+    threads and written in order, at most ``ahead`` at a time (a dictionary-encoded column is
+    expanded a slice at a time, so its text never needs memory for the whole table)."""
+    from collections import deque
+
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    arrays = [_text_array(values) for values in columns]
-    # A dictionary-encoded column (the screening's texts) is neutralised once, in its dictionary;
-    # a plain one slice by slice, on the threads that write.
-    arrays = [_neutralized(a) if pa.types.is_dictionary(a.type) else a for a in arrays]
     table = pa.Table.from_arrays(arrays, names=[str(neutralize(h)) for h in headers])
     schema = pa.schema([pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else f.type) for f in table.schema])
     head = pa.BufferOutputStream()
@@ -102,40 +122,20 @@ def write_csv(headers: list[str], columns: list[list[Any]], target: Path | io.By
     rows = pacsv.WriteOptions(include_header=False, quoting_style="needed")
 
     def convert(batch: Any) -> Any:
-        # Expanded a slice at a time, so the expanded text never needs memory for the whole table.
-        plain = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else _neutralized(c) for c in batch.columns]
+        plain = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in batch.columns]
         out = pa.BufferOutputStream()
         pacsv.write_csv(pa.RecordBatch.from_arrays(plain, schema=schema), out, write_options=rows)
         return out.getvalue()
 
-    def write(sink: Any) -> None:
-        sink.write("\ufeff".encode())
-        sink.write(head.getvalue())
-        for data in _in_order(convert, table.to_batches(max_chunksize=WRITE_BATCH_ROWS)):
-            sink.write(data)
-
-    if isinstance(target, Path):
-        with pa.OSFile(str(target), "wb") as sink:
-            write(sink)
-        return None
-    buffer = io.BytesIO()
-    write(buffer)
-    return deliver(buffer.getvalue(), target)
-
-
-def _in_order(convert: Any, batches: list[Any], ahead: int = 4) -> Any:
-    """``convert`` over ``batches`` on two threads, yielded in order, at most ``ahead`` at a time."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(convert, batch))
-            if len(pending) >= ahead:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    sink.write("\ufeff".encode())
+    sink.write(head.getvalue())
+    pending: deque = deque()
+    for batch in table.to_batches(max_chunksize=WRITE_BATCH_ROWS):
+        pending.append(pool.submit(convert, batch))
+        if len(pending) >= ahead:
+            sink.write(pending.popleft().result())
+    while pending:
+        sink.write(pending.popleft().result())
 
 
 def deliver(data: bytes, target: Path | io.BytesIO | None) -> bytes:
