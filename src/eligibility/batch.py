@@ -338,7 +338,8 @@ def _read_columns(
             column = _Column(codes, [Read(None), *(Read(None, None, issues[i]) for i in invalid)], blank_slot=False)
             column.values, column.invalid_rows = values, invalid  # type: ignore[attr-defined]
             columns[name] = column
-        if name not in encoded or name == "a_number":
+            continue
+        if name not in encoded:
             continue
         codes, uniques = encoded[name].result()
         order = None
